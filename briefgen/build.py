@@ -1,0 +1,326 @@
+"""The use cases: render one memo, build many. Reads as the pipeline: load → validate → assemble → render → write,
+with the manifest deciding which outputs need work and remembering what each showed (for change notes)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from briefgen.assemble import History, MemoContext, assemble
+from briefgen.changes import change_note, snapshot
+from briefgen.deps import changed_keys, content_deps, current, docx_deps, fresh_until
+from briefgen.errors import BriefgenError, RenderError
+from briefgen.load import BRIEF_FILE, load_project
+from briefgen.lock import build_lock
+from briefgen.manifest import Entry, Manifest, input_digests, read_cache, read_manifest, write_cache, write_manifest
+from briefgen.model import Memo
+from briefgen.project import project_root
+from briefgen.render.markdown import RenderedMarkdown, render_markdown
+from briefgen.scales import PartialDate
+from briefgen.validate import TEMPLATES_DIR, Brief, validate_project
+from briefgen.write import remove_stray_temps, write_if_changed
+
+Format = Literal["md", "docx"]
+FORMATS: tuple[Format, ...] = ("md", "docx")
+OUTPUTS_DIR = "outputs"
+INPUT_FOLDERS = ("evidence", "options", TEMPLATES_DIR)
+
+
+class UnknownTarget(BriefgenError):
+    """--memo or --audience names something the brief does not have."""
+
+
+@dataclass(frozen=True)
+class Target:
+    memo_id: str
+    audience_id: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.memo_id}/{self.audience_id}"
+
+    def path(self, fmt: Format) -> PurePosixPath:
+        return PurePosixPath(OUTPUTS_DIR, self.memo_id, f"{self.audience_id}.{fmt}")
+
+
+@dataclass(frozen=True)
+class Planned:
+    output: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    written: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    plan: tuple[Planned, ...] = ()
+    dry_run: bool = False
+
+    def __str__(self) -> str:
+        if self.dry_run:
+            lines = [f"would rebuild {p.output}: {'; '.join(p.reasons)}" for p in self.plan]
+            return "\n".join([*lines, f"{len(self.plan)} to rebuild, {len(self.unchanged)} up to date (dry run)"])
+        return f"{len(self.written)} written, {len(self.unchanged)} unchanged"
+
+
+def targets(brief: Brief, memo_id: str | None = None, audience_id: str | None = None) -> list[Target]:
+    """The (memo, audience) pairs to build, checked against the brief."""
+    memos = [m for m in brief.spec.memos if memo_id in (None, m.id)]
+    if not memos:
+        raise UnknownTarget(f"unknown memo {memo_id!r} (expected one of: {', '.join(m.id for m in brief.spec.memos)})")
+    found = [Target(m.id, a) for m in memos for a in m.audiences if audience_id in (None, a)]
+    if not found:
+        known = sorted({a for m in memos for a in m.audiences})
+        raise UnknownTarget(f"unknown audience {audience_id!r} for this memo (expected one of: {', '.join(known)})")
+    return found
+
+
+def _memo(brief: Brief, memo_id: str) -> Memo:
+    for memo in brief.spec.memos:
+        if memo.id == memo_id:
+            return memo
+    raise UnknownTarget(f"unknown memo {memo_id!r} (expected one of: {', '.join(m.id for m in brief.spec.memos)})")
+
+
+def render_md(
+    brief: Brief, target: Target, today: dt.date, history: History | None = None
+) -> tuple[MemoContext, RenderedMarkdown]:
+    memo = _memo(brief, target.memo_id)
+    if target.audience_id not in memo.audiences:
+        raise UnknownTarget(
+            f"memo {memo.id!r} has no audience {target.audience_id!r} (it has: {', '.join(memo.audiences)})"
+        )
+    ctx = assemble(brief, memo, target.audience_id, today, history or History())
+    template = brief.spec.audiences[target.audience_id].template
+    return ctx, render_markdown(brief.root / TEMPLATES_DIR, template, ctx)
+
+
+def docx_bytes(brief: Brief, target: Target, rendered: RenderedMarkdown, date: PartialDate | None) -> bytes:
+    from briefgen.render.docx import DEFAULT_HEAT, DocxSettings, markdown_to_docx
+
+    memo = _memo(brief, target.memo_id)
+    heat = {**DEFAULT_HEAT, **{level.label: colour.upper() for level, colour in brief.spec.style.heat.items()}}
+    created = date.earliest if date else dt.date(2000, 1, 1)
+    settings = DocxSettings(
+        reference=reference_bytes(brief),
+        marking=rendered.marking.value,
+        heat=heat,
+        title=memo.subject or memo.question,
+        subject=brief.spec.title,
+        author=memo.prepared_by or brief.spec.from_,
+        keywords=f"{target.audience_id}; {rendered.marking.value}",
+        created=dt.datetime(created.year, created.month, created.day, tzinfo=dt.UTC),
+        reference_name=brief.spec.style.reference,
+    )
+    return markdown_to_docx(rendered.text, settings)
+
+
+def reference_bytes(brief: Brief) -> bytes:
+    path = brief.root / brief.spec.style.reference
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise RenderError(f"{brief.spec.style.reference}: cannot read the reference document: {exc.strerror}") from None
+
+
+def render(
+    brief: Brief, memo_id: str, audience_id: str, fmt: Format = "md", today: dt.date | None = None
+) -> str | bytes:
+    """The memo for one audience as Markdown text or Word bytes (library API; no manifest, version 1)."""
+    target = Target(memo_id, audience_id)
+    ctx, rendered = render_md(brief, target, today or dt.date.today())
+    return rendered.text if fmt == "md" else docx_bytes(brief, target, rendered, ctx.date)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    entry: Entry
+    files: dict[PurePosixPath, bytes]
+    reasons: tuple[str, ...]
+
+
+def build(
+    path: str | Path | None = None,
+    memo: str | None = None,
+    audience: str | None = None,
+    fmt: Format | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    as_of: dt.date | None = None,
+    progress: Callable[[Iterable[Target]], Iterable[Target]] | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Rebuild the outputs whose dependencies changed (all with ``force``), writing only bytes that differ.
+
+    Every output is rendered in memory before anything is written, so a failure writes nothing; files are
+    replaced atomically and the manifest is written last."""
+    root = project_root(path)
+    outputs = root / OUTPUTS_DIR
+    today = as_of or dt.date.today()
+    formats = FORMATS if fmt is None else (fmt,)
+    lock = contextlib.nullcontext() if dry_run else build_lock(outputs, on_wait=on_wait)
+    with lock:
+        if not dry_run:
+            remove_stray_temps(outputs)
+        manifest = read_manifest(outputs)
+        digests = input_digests(root, INPUT_FOLDERS, [BRIEF_FILE])
+        if not force and _up_to_date(root, manifest, digests, memo, audience, formats, today):
+            return BuildResult((), tuple(sorted(_selected_paths(manifest, memo, audience, formats))), (), dry_run)
+        cache = read_cache(outputs)
+        files = load_project(root, cache)
+        brief = validate_project(files)
+        chosen = targets(brief, memo, audience)
+        outcomes = {
+            t: _build_target(brief, t, formats, manifest.entries.get(t.key), force, today)
+            for t in (progress(chosen) if progress and not dry_run else chosen)
+        }
+        plan = tuple(Planned(str(p), o.reasons) for o in outcomes.values() if o.reasons for p in sorted(o.files))
+        if dry_run:
+            unchanged = [str(t.path(f)) for t, o in outcomes.items() if not o.reasons for f in formats]
+            return BuildResult((), tuple(unchanged), plan, True)
+        written, unchanged = _write(root, outcomes, formats)
+        complete = memo is None and audience is None and fmt is None
+        all_targets = tuple(t.key for t in targets(brief))
+        entries = {**manifest.entries, **{t.key: o.entry for t, o in outcomes.items()}}
+        cited = {k.split(":", 1)[1] for e in entries.values() for k in e.deps if k.startswith("record:")}
+        until = fresh_until(brief, cited, today)
+        write_cache(outputs, [files.brief, *files.evidence, *files.options], cache)
+        write_manifest(
+            outputs,
+            Manifest(
+                _version(), digests if complete else {}, all_targets, until.isoformat() if until else None, entries
+            ),
+        )
+    return BuildResult(tuple(written), tuple(unchanged), plan)
+
+
+def _version() -> str:
+    from briefgen import __version__
+
+    return __version__
+
+
+def _up_to_date(
+    root: Path,
+    manifest: Manifest,
+    digests: dict[str, str],
+    memo: str | None,
+    audience: str | None,
+    formats: tuple[Format, ...],
+    today: dt.date,
+) -> bool:
+    """Nothing to do, decided without parsing: same inputs and version as the last complete build, nothing turned
+    stale since, and every selected output still holds the bytes that build wrote."""
+    if not manifest.inputs or manifest.inputs != digests or manifest.version != _version():
+        return False
+    if manifest.fresh_until and today >= dt.date.fromisoformat(manifest.fresh_until):
+        return False
+    wanted = _selected(manifest, memo, audience)
+    if not wanted:
+        return False
+    for key in wanted:
+        entry = manifest.entries.get(key)
+        if entry is None or any(_on_disk(root, key, f) != entry.digests.get(f) for f in formats):
+            return False
+    return True
+
+
+def _selected(manifest: Manifest, memo: str | None, audience: str | None) -> list[str]:
+    return [k for k in manifest.all_targets if memo in (None, k.split("/")[0]) and audience in (None, k.split("/")[1])]
+
+
+def _selected_paths(
+    manifest: Manifest, memo: str | None, audience: str | None, formats: tuple[Format, ...]
+) -> list[str]:
+    return [f"{OUTPUTS_DIR}/{key}.{f}" for key in _selected(manifest, memo, audience) for f in formats]
+
+
+def _on_disk(root: Path, key: str, fmt: str) -> str | None:
+    path = root / OUTPUTS_DIR / f"{key}.{fmt}"
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return None
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _reasons(
+    brief: Brief, target: Target, entry: Entry | None, formats: tuple[Format, ...], force: bool, today: dt.date
+) -> tuple[tuple[str, ...], bool]:
+    """Why this output needs work (empty: it does not), and whether its content may have changed."""
+    if entry is None:
+        return ("new output",), True
+    if force:
+        return ("--force",), True
+    content = changed_keys(entry.deps, current(brief, entry.deps, today))
+    reasons = [f"{key.replace(':', ' ', 1)} changed" for key in content]
+    if "docx" in formats and changed_keys(entry.docx_deps, docx_deps(brief)):
+        reasons.append("reference document or style changed")
+    for fmt in formats:
+        if fmt not in entry.digests or _on_disk(brief.root, target.key, fmt) != entry.digests[fmt]:
+            reasons.append(f"{target.path(fmt).name} missing or edited")
+    return tuple(reasons), bool(content)
+
+
+def _build_target(
+    brief: Brief, target: Target, formats: tuple[Format, ...], entry: Entry | None, force: bool, today: dt.date
+) -> _Outcome:
+    reasons, content_may_change = _reasons(brief, target, entry, formats, force, today)
+    if not reasons:
+        assert entry is not None
+        return _Outcome(entry, {}, ())
+    memo = _memo(brief, target.memo_id)
+    first_day = None if memo.date else PartialDate.parse(today)
+    history = History(entry.version, _date(entry.date), entry.changes) if entry else History(1, first_day, ())
+    ctx, rendered = render_md(brief, target, today, history)
+    text_digest = _digest(rendered.text.encode("utf-8"))
+    if entry is not None and content_may_change and text_digest != entry.digests.get("content"):
+        note = change_note(entry.snapshot, snapshot(brief, ctx, rendered.cited), _titles(brief))
+        history = History(entry.version + 1, first_day, note)
+        ctx, rendered = render_md(brief, target, today, history)
+        text_digest = _digest(rendered.text.encode("utf-8"))
+    files: dict[PurePosixPath, bytes] = {}
+    if "md" in formats:
+        files[target.path("md")] = rendered.text.encode("utf-8")
+    if "docx" in formats:
+        files[target.path("docx")] = docx_bytes(brief, target, rendered, ctx.date)
+    same_content = entry is not None and entry.digests.get("content") == text_digest
+    kept: dict[str, str] = {f: d for f, d in entry.digests.items() if f in FORMATS} if entry and same_content else {}
+    new_entry = Entry(
+        deps=content_deps(brief, target.memo_id, target.audience_id, rendered.templates, rendered.cited, today),
+        docx_deps=docx_deps(brief),
+        digests={**kept, "content": text_digest, **{str(p.suffix[1:]): _digest(b) for p, b in files.items()}},
+        version=history.version,
+        date=str(history.date) if history.date else None,
+        changes=history.changes,
+        snapshot=snapshot(brief, ctx, rendered.cited),
+    )
+    return _Outcome(new_entry, files, reasons)
+
+
+def _date(text: str | None) -> PartialDate | None:
+    return PartialDate.parse(text) if text else None
+
+
+def _titles(brief: Brief) -> dict[str, str]:
+    return {option_id: option.title for option_id, option in brief.options.items()}
+
+
+def _write(root: Path, outcomes: dict[Target, _Outcome], formats: tuple[Format, ...]) -> tuple[list[str], list[str]]:
+    written: list[str] = []
+    unchanged: list[str] = []
+    for target, outcome in outcomes.items():
+        for fmt in formats:
+            rel = target.path(fmt)
+            data = outcome.files.get(rel)
+            changed = data is not None and write_if_changed(root / rel, data)
+            (written if changed else unchanged).append(str(rel))
+    return written, unchanged

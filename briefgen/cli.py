@@ -1,0 +1,168 @@
+"""The command line: parse arguments, forward to the library, print the result. No behaviour lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
+
+import click
+
+from briefgen import __version__
+from briefgen.errors import BriefgenError, InputError
+
+if TYPE_CHECKING:
+    from briefgen.build import Format
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str, count: str | None = None) -> NoReturn:
+    from rich.console import Console
+
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    console.print(message, markup=False, style="red")
+    if count:
+        console.print(count, markup=False, style="bold red")
+    sys.exit(1)
+
+
+def _run(ctx: click.Context, action: Callable[[], Any]) -> Any:
+    """Run one library call inside the one error handler: briefgen errors → message, exit 1; no tracebacks."""
+    try:
+        return action()
+    except InputError as err:
+        lines = [str(p) for p in err.problems]
+        count = len(lines)
+        _fail("\n".join(lines), f"{count} error{'s' if count != 1 else ''}")
+    except BriefgenError as err:
+        _fail(str(err))
+    except Exception as err:  # an internal error still gets one clear line
+        if ctx.obj and ctx.obj.get("debug"):
+            raise
+        _fail(f"internal error: {type(err).__name__}: {err} (run with --debug for the traceback)")
+
+
+project_option = click.option(
+    "-p",
+    "--project",
+    "project",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Brief project folder (default: nearest folder at or above the current one with briefgen.yaml).",
+)
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected a date such as 2026-11-23, got {value!r}") from None
+
+
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    callback=_date,
+    default=None,
+    metavar="DATE",
+    help="Reference date for staleness (default: today), for reproducible runs.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="briefgen")
+@click.option("--debug", is_flag=True, help="Show a full traceback for internal errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Decision memos from a graded evidence base, in Markdown and Word, per audience."""
+    ctx.obj = {"debug": debug}
+
+
+@main.command()
+@project_option
+@click.option("--strict", is_flag=True, help="Also fail (exit 1) when cited evidence is stale.")
+@as_of_option
+@click.pass_context
+def check(ctx: click.Context, project: str | None, strict: bool, as_of: dt.date | None) -> None:
+    """Validate everything; exit 1 with every error."""
+    from briefgen.project import check as check_project
+
+    summary = _run(ctx, lambda: check_project(project, strict=strict, as_of=as_of))
+    click.echo(str(summary))
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["evidence", "option", "brief"]), default="brief")
+def schema(kind: str) -> None:
+    """Print the JSON Schema of an input file kind, for editor completion."""
+    from briefgen.model import json_schema
+
+    click.echo(json.dumps(json_schema(kind), indent=2, sort_keys=True))
+
+
+@main.command()
+@project_option
+@click.option("--memo", default=None, help="Build only this memo.")
+@click.option("--audience", default=None, help="Build only this audience.")
+@click.option("--format", "fmt", type=click.Choice(["md", "docx"]), default=None, help="Build only this format.")
+@click.option("--force", is_flag=True, help="Render every output even if its inputs did not change.")
+@click.option("--dry-run", is_flag=True, help="List what would be rebuilt and why; write nothing.")
+@as_of_option
+@click.pass_context
+def build(
+    ctx: click.Context,
+    project: str | None,
+    memo: str | None,
+    audience: str | None,
+    fmt: str | None,
+    force: bool,
+    dry_run: bool,
+    as_of: dt.date | None,
+) -> None:
+    """Render memos to outputs/<memo>/<audience>.md and .docx, rebuilding only what changed."""
+    from briefgen.build import build as build_project
+
+    result = _run(
+        ctx,
+        lambda: build_project(
+            project,
+            memo,
+            audience,
+            cast("Format | None", fmt),
+            force,
+            dry_run,
+            as_of,
+            progress=_progress(),
+            on_wait=_say,
+        ),
+    )
+    click.echo(str(result))
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _progress() -> Callable[[Any], Any] | None:
+    """A rich progress bar when attached to a terminal; nothing otherwise (logs stay clean)."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.progress import track
+
+    return lambda items: track(list(items), description="Rendering", transient=True, console=None)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.pass_context
+def init(ctx: click.Context, directory: str) -> None:
+    """Scaffold a new brief in DIRECTORY that builds as it stands."""
+    from briefgen.scaffold import init as scaffold
+
+    files = _run(ctx, lambda: scaffold(directory))
+    click.echo(f"created {directory} with {len(files)} files; next: cd {directory} && briefgen build")

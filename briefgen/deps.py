@@ -1,0 +1,102 @@
+"""What each output depends on, as ``kind:id → fingerprint`` pairs, and how to fingerprint each kind now.
+
+An output's dependencies are exactly: the briefgen version, the brief's header fields, the criteria, its memo and
+audience definitions, the options the memo weighs, every template it renders through, the evidence records it cites
+(records, not files) with their sources, and which of those are stale. Word outputs add the reference document and
+the style settings. An uncited record is in no output's dependencies, so editing it rebuilds nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from briefgen import __version__
+from briefgen.assemble import is_stale, stale_limit
+from briefgen.manifest import file_digest, fingerprint
+from briefgen.validate import TEMPLATES_DIR, Brief
+
+MISSING = "missing"
+
+
+def content_deps(
+    brief: Brief, memo_id: str, audience_id: str, templates: Iterable[str], cited: Iterable[str], today: dt.date
+) -> dict[str, str]:
+    """Dependencies of an output's content, found by rendering it (templates used, records cited)."""
+    memo = next(m for m in brief.spec.memos if m.id == memo_id)
+    keys = ["briefgen", "brief", "criteria", f"memo:{memo_id}", f"audience:{audience_id}"]
+    keys += [f"option:{o}" for o in memo.options]
+    keys += [f"template:{t}" for t in templates]
+    cited = sorted(set(cited))
+    keys += [f"record:{r}" for r in cited]
+    keys += sorted({f"source:{brief.record_source[r]}" for r in cited})
+    deps = {key: resolve(brief, key, today) for key in keys}
+    deps["stale"] = _stale(brief, cited, today)
+    return deps
+
+
+def docx_deps(brief: Brief) -> dict[str, str]:
+    return {key: resolve(brief, key, dt.date.min) for key in ("briefgen", "reference", "style")}
+
+
+def current(brief: Brief, deps: dict[str, str], today: dt.date) -> dict[str, str]:
+    """The same keys as ``deps``, fingerprinted as the inputs stand now."""
+    cited = [key.split(":", 1)[1] for key in deps if key.startswith("record:")]
+    now = {key: resolve(brief, key, today) for key in deps if key != "stale"}
+    if "stale" in deps:
+        now["stale"] = _stale(brief, [r for r in cited if r in brief.records], today)
+    return now
+
+
+def changed_keys(old: dict[str, str], now: dict[str, str]) -> list[str]:
+    return sorted(key for key in old.keys() | now.keys() if old.get(key) != now.get(key))
+
+
+def resolve(brief: Brief, key: str, today: dt.date) -> str:
+    kind, _, ident = key.partition(":")
+    spec = brief.spec
+    if kind == "briefgen":
+        return __version__
+    if kind == "brief":
+        return fingerprint([spec.title, spec.decision_maker, spec.from_, spec.organisation, spec.stale_after])
+    if kind == "criteria":
+        return fingerprint([c.model_dump(mode="json") for c in spec.criteria])
+    if kind == "memo":
+        return _dump(next((m for m in spec.memos if m.id == ident), None))
+    if kind == "audience":
+        return _dump(spec.audiences.get(ident))
+    if kind == "option":
+        return _dump(brief.options.get(ident))
+    if kind == "record":
+        record = brief.records.get(ident)
+        return fingerprint([record.model_dump(mode="json"), brief.record_marking(ident).value]) if record else MISSING
+    if kind == "source":
+        return _dump(brief.sources.get(ident))
+    if kind == "template":
+        return _file(brief.root / TEMPLATES_DIR / ident)
+    if kind == "reference":
+        return _file(brief.root / spec.style.reference)
+    if kind == "style":
+        return fingerprint({level.value: colour for level, colour in spec.style.heat.items()})
+    raise ValueError(f"unknown dependency kind {key!r}")
+
+
+def fresh_until(brief: Brief, cited: Iterable[str], today: dt.date) -> dt.date | None:
+    """The first day on which one of these records turns stale: until then a build with unchanged inputs is a no-op."""
+    months = brief.spec.stale_after_months
+    turning = [stale_limit(brief.records[r].as_of, months) + dt.timedelta(days=1) for r in cited if r in brief.records]
+    return min((day for day in turning if day > today), default=None)
+
+
+def _stale(brief: Brief, cited: Iterable[str], today: dt.date) -> str:
+    months = brief.spec.stale_after_months
+    return fingerprint(sorted(r for r in cited if is_stale(brief.records[r].as_of, today, months)))
+
+
+def _dump(model: object) -> str:
+    dump = getattr(model, "model_dump", None)
+    return fingerprint(dump(mode="json", by_alias=True)) if dump else MISSING
+
+
+def _file(path: Path) -> str:
+    return file_digest(path) if path.is_file() else MISSING

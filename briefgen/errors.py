@@ -1,0 +1,59 @@
+"""briefgen's own exceptions. The bottom of the import graph: imports nothing of ours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem with the inputs, reported as ``path:line: field: message``."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class BriefgenError(Exception):
+    """Base class of every error briefgen raises on purpose."""
+
+
+class InputError(BriefgenError):
+    """The brief's inputs are invalid; carries every problem found, sorted."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(sorted(set(problems)))
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        lines = [str(p) for p in self.problems]
+        count = len(self.problems)
+        lines.append(f"{count} error{'s' if count != 1 else ''}")
+        return "\n".join(lines)
+
+
+class ProjectNotFound(BriefgenError):
+    """No briefgen.yaml at or above the starting folder."""
+
+
+class TemplateError(BriefgenError):
+    """A template failed to load or render (syntax, undefined name, sandbox violation)."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        self.problem = Problem(path, line, "template", message)
+        super().__init__(str(self.problem))
+
+
+class RenderError(BriefgenError):
+    """Rendering a memo to Markdown or Word failed for a reason the user can fix."""
+
+
+class BuildLocked(BriefgenError):
+    """Another build holds the project's lock."""

@@ -1,0 +1,235 @@
+"""Stage 1, load: read YAML files safely into plain data, keeping the line of every key and value.
+
+Safety: the safe (C where available) composer, no custom tags, duplicate keys refused, a size limit per
+file, and a limit on alias use so that a "billion laughs" file is refused before it is expanded."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from briefgen.errors import InputError, Problem
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_ALIASES = 64
+BRIEF_FILE = "briefgen.yaml"
+
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SCALARS = yaml.constructor.SafeConstructor()
+_STRING_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One loaded YAML file: its data, where each part of it stands, and a digest of its bytes.
+
+    A document taken from the build cache has no line map until one is needed (an error message): it is then
+    parsed again from ``reparse``."""
+
+    path: str
+    data: Any
+    digest: str
+    known_lines: Mapping[Loc, int] | None = field(default=None, repr=False)
+    reparse: Callable[[], Document] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def lines(self) -> Mapping[Loc, int]:
+        if self.known_lines is not None:
+            return self.known_lines
+        assert self.reparse is not None
+        return self.reparse().lines
+
+    def line_of(self, loc: Loc) -> int:
+        """The line of the deepest known part of ``loc`` (a missing field points at its parent)."""
+        lines = self.lines
+        for end in range(len(loc), -1, -1):
+            line = lines.get(tuple(loc[:end]))
+            if line is not None:
+                return line
+        return 1
+
+
+@dataclass(frozen=True)
+class ProjectFiles:
+    """Every input file of a brief project, loaded."""
+
+    root: Path
+    brief: Document
+    evidence: tuple[Document, ...]
+    options: tuple[Document, ...]
+
+
+class _Walker:
+    """Turns a composed node graph into plain data, recording lines and bounding alias expansion."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.lines: dict[Loc, int] = {}
+        self.seen: set[int] = set()
+        self.aliases = 0
+        self.problems: list[Problem] = []
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self.lines.setdefault(loc, node.start_mark.line + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, loc)
+        self._count_alias(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.MappingNode)
+        return self._mapping(node, loc)
+
+    def _count_alias(self, node: yaml.Node, loc: Loc) -> None:
+        if id(node) in self.seen:
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                raise InputError([self._problem(node, loc, f"more than {MAX_ALIASES} alias uses: refused")])
+        self.seen.add(id(node))
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise InputError([self._problem(key_node, loc, "merge keys (<<) are not supported")])
+            key = self._scalar(key_node, loc) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str | int) or isinstance(key, bool):
+                self.problems.append(self._problem(key_node, loc, f"keys must be text, got {key!r}"))
+                continue
+            if key in result:
+                first = self.lines.get((*loc, key), 0)
+                self.problems.append(
+                    self._problem(key_node, (*loc, key), f"duplicate key {key!r} (first defined on line {first})")
+                )
+                continue
+            self.lines[(*loc, key)] = key_node.start_mark.line + 1
+            result[key] = self.build(value_node, (*loc, key))
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
+        if node.tag in _STRING_TAGS:
+            return node.value  # dates stay text: PartialDate parses them with a precise message
+        constructor = _SCALARS.yaml_constructors.get(node.tag)
+        if constructor is None or node.tag.startswith("tag:yaml.org,2002:python"):
+            raise InputError([self._problem(node, loc, f"unsupported tag {node.tag!r}")])
+        try:
+            return constructor(_SCALARS, node)
+        except (ValueError, yaml.YAMLError) as exc:
+            raise InputError([self._problem(node, loc, f"invalid value {node.value!r}: {exc}")]) from None
+
+    def _problem(self, node: yaml.Node, loc: Loc, message: str) -> Problem:
+        return Problem(self.path, node.start_mark.line + 1, field_path(loc), message)
+
+
+def field_path(loc: Loc) -> str:
+    """``('records', 3, 'quote')`` → ``records[3].quote``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def parse_yaml(raw: bytes, path: str) -> Document:
+    """Parse one YAML file's bytes; raise InputError naming the file for anything unsafe or malformed."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError([Problem(path, 0, "", f"file is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")])
+    text = _decode(raw, path)
+    if not text.strip():
+        raise InputError([Problem(path, 1, "", "empty file")])
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise InputError([Problem(path, line, "", f"YAML syntax error: {exc.problem or exc.context}")]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(path, 0, "", f"YAML error: {exc}")]) from None
+    if node is None:
+        raise InputError([Problem(path, 1, "", "empty file")])
+    walker = _Walker(path)
+    data = walker.build(node, ())
+    if walker.problems:
+        raise InputError(walker.problems)
+    return Document(path, data, hashlib.sha256(raw).hexdigest()[:16], walker.lines)
+
+
+def _decode(raw: bytes, path: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            [Problem(path, line, "", f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}")]
+        ) from None
+
+
+def read_document(root: Path, file: Path, cache: Mapping[str, tuple[str, Any]] | None = None) -> Document:
+    """Read and parse one file of the project; its path in messages is relative to ``root``. With a cache of
+    ``path → (digest, data)`` from an earlier build, a file whose bytes are unchanged is not parsed again."""
+    rel = file.relative_to(root).as_posix()
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:  # refuse before reading an oversize file into memory
+            raise InputError([Problem(rel, 0, "", f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")])
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(rel, 0, "", f"cannot read: {exc.strerror}")]) from None
+    hit = cache.get(rel) if cache else None
+    if hit is not None and hit[0] == hashlib.sha256(raw).hexdigest()[:16]:
+        return Document(rel, hit[1], hit[0], None, lambda: parse_yaml(raw, rel))
+    return parse_yaml(raw, rel)
+
+
+def find_project(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds briefgen.yaml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / BRIEF_FILE).is_file():
+            return folder
+    return None
+
+
+def input_files(root: Path, folder: str) -> list[Path]:
+    """YAML files directly in ``root/folder``, sorted; symlinks leading outside the project are skipped by validate."""
+    base = root / folder
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+
+
+def load_project(root: Path, cache: Mapping[str, tuple[str, Any]] | None = None) -> ProjectFiles:
+    """Load every input file of the project at ``root``, collecting problems from all files before raising."""
+    problems: list[Problem] = []
+    docs: dict[str, list[Document]] = {"evidence": [], "options": []}
+
+    def attempt(file: Path) -> Document | None:
+        try:
+            _check_inside(root, file)
+            return read_document(root, file, cache)
+        except InputError as err:
+            problems.extend(err.problems)
+            return None
+
+    brief = attempt(root / BRIEF_FILE)
+    for folder, found in docs.items():
+        for file in input_files(root, folder):
+            doc = attempt(file)
+            if doc is not None:
+                found.append(doc)
+    if problems or brief is None:
+        raise InputError(problems)
+    return ProjectFiles(root, brief, tuple(docs["evidence"]), tuple(docs["options"]))
+
+
+def _check_inside(root: Path, file: Path) -> None:
+    real = file.resolve()
+    if not real.is_relative_to(root.resolve()):
+        rel = file.relative_to(root).as_posix()
+        raise InputError([Problem(rel, 0, "", f"links outside the project (to {real}): refused")])

@@ -1,0 +1,64 @@
+"""One build at a time per project: an advisory ``flock`` on ``outputs/.lock``.
+
+The kernel drops the lock when its holder dies, so a build killed with SIGKILL never blocks the next one. The lock
+file records who holds it (pid, command, start time) so that a waiting build can say what it is waiting for."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from briefgen.errors import BuildLocked
+
+LOCK_NAME = ".lock"
+
+
+@contextmanager
+def build_lock(outputs: Path, timeout: float = 120.0, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the project's build lock; wait up to ``timeout`` seconds for another build, then raise BuildLocked."""
+    outputs.mkdir(parents=True, exist_ok=True)
+    path = outputs / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _acquire(fd, path, timeout, on_wait)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(_holder()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the flock
+
+
+def _acquire(fd: int, path: Path, timeout: float, on_wait: Callable[[str], None] | None) -> None:
+    deadline = time.monotonic() + timeout
+    told = False
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            holder = describe_holder(path)
+            if time.monotonic() >= deadline:
+                raise BuildLocked(f"another build is running ({holder}); waited {timeout:.0f} s, giving up") from None
+            if on_wait and not told:
+                on_wait(f"waiting for another build to finish ({holder})")
+                told = True
+            time.sleep(0.05)
+
+
+def _holder() -> dict[str, object]:
+    return {"pid": os.getpid(), "command": " ".join(sys.argv), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+
+
+def describe_holder(path: Path) -> str:
+    """Who holds the lock, from what it wrote: 'pid 123, started …, briefgen build'."""
+    try:
+        info = json.loads(path.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return "holder unknown"
+    return f"pid {info.get('pid', '?')}, started {info.get('started', '?')}: {info.get('command', '?')}"

@@ -1,0 +1,272 @@
+"""The input schema as pydantic models: frozen, ``extra="forbid"``. One model per YAML file kind
+(:class:`EvidenceFile`, :class:`Option`, :class:`BriefSpec`) and the parts they are made of.
+
+The field names are a contract (design.md); additions are documented in the README's schema section."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+from briefgen.scales import Level, Marking, PartialDate, Reliability
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2_000)]
+HexColour = Annotated[str, StringConstraints(pattern=r"^[0-9A-Fa-f]{6}$")]
+
+
+def _partial_date(value: object) -> PartialDate:
+    return PartialDate.parse(value)
+
+
+DateField = Annotated[
+    PartialDate,
+    BeforeValidator(_partial_date),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "description": "A year, year-month or full date: 2025, 2025-03 or 2025-03-24",
+            "anyOf": [
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+                {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+            ],
+        }
+    ),
+]
+
+
+_MONTHS_TEXT = re.compile(r"^\s*(\d{1,4})\s*(months?|years?)?\s*$")
+_MONTHS_SCHEMA = {
+    "anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": r"^\d+ (months?|years?)$"}]
+}
+
+
+def months(text: str) -> int:
+    """'18 months' → 18, '2 years' → 24, '6' → 6."""
+    match = _MONTHS_TEXT.match(text)
+    assert match, text
+    count = int(match.group(1))
+    return count * 12 if (match.group(2) or "").startswith("year") else count
+
+
+def _months_text(value: object) -> str:
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(text, str) or not _MONTHS_TEXT.match(text) or months(text) < 1:
+        raise ValueError(f"expected a period such as '18 months', '2 years' or 18, got {value!r}")
+    return text.strip()
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+
+class Treatment(StrEnum):
+    """UK Orange Book risk treatments."""
+
+    TOLERATE = "tolerate"
+    TREAT = "treat"
+    TRANSFER = "transfer"
+    TERMINATE = "terminate"
+
+
+class Confidence(StrEnum):
+    """ICD 203 analytic confidence."""
+
+    HIGH = "high"
+    MODERATE = "moderate"
+    LOW = "low"
+
+
+# ---------------------------------------------------------------- evidence/<source-id>.yaml
+
+
+class Source(Frozen):
+    id: Id
+    title: ShortText
+    author: ShortText | None = None
+    publisher: ShortText | None = None
+    published: DateField
+    url: Url | None = None
+    reliability: Reliability
+    marking: Marking = Marking.CLEAR
+
+
+class EvidenceRecord(Frozen):
+    id: Id
+    claim: Text
+    quote: Text
+    credibility: Annotated[int, Field(ge=1, le=6, strict=True)]
+    as_of: DateField
+    topics: tuple[Annotated[str, StringConstraints(min_length=1, max_length=64)], ...] = ()
+    marking: Marking | None = Field(default=None, description="overrides the source's marking")
+
+
+class EvidenceFile(Frozen):
+    source: Source
+    records: tuple[EvidenceRecord, ...] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- options/<option-id>.yaml
+
+
+class Point(Frozen):
+    """A portion of text that may cite evidence and carry its own marking."""
+
+    text: Text
+    evidence: tuple[Id, ...] = ()
+    marking: Marking | None = Field(default=None, description="default: the most restrictive cited evidence")
+
+
+class Residual(Frozen):
+    likelihood: Level
+    impact: Level
+
+
+class Risk(Frozen):
+    id: Id
+    risk: Text
+    likelihood: Level
+    impact: Level
+    mitigation: Text
+    residual: Residual
+    owner: ShortText
+    treatment: Treatment = Treatment.TREAT
+    evidence: tuple[Id, ...] = ()
+    marking: Marking | None = None
+
+
+class Score(Frozen):
+    score: Annotated[int, Field(ge=1, le=5, strict=True)]
+    rationale: Text
+    evidence: tuple[Id, ...] = ()
+    marking: Marking | None = None
+
+
+class Option(Frozen):
+    id: Id
+    title: ShortText
+    summary: Text
+    description: str = Field(
+        default="",
+        max_length=50_000,
+        description="Markdown; a paragraph may start with a portion mark such as (TLP:AMBER)",
+    )
+    marking: Marking = Field(
+        default=Marking.CLEAR, description="marking of the option itself; a floor for its portions"
+    )
+    cost: Point | None = None
+    reversibility: Point | None = None
+    partner_views: Point | None = None
+    pros: tuple[Point, ...] = ()
+    cons: tuple[Point, ...] = ()
+    risks: tuple[Risk, ...] = ()
+    scores: dict[Id, Score] = Field(default_factory=dict)
+
+
+PORTION_MARK = re.compile(r"^\((TLP:[A-Z+]+)\)\s*")
+
+
+def description_paragraphs(description: str) -> list[str]:
+    """The option description split into paragraphs (blank-line separated), stripped, empty ones dropped."""
+    return [p.strip() for p in re.split(r"\n\s*\n", description) if p.strip()]
+
+
+# ---------------------------------------------------------------- briefgen.yaml
+
+
+class Criterion(Frozen):
+    id: Id
+    name: ShortText
+    weight: Annotated[float, Field(gt=0, le=1_000)]
+    description: str = ""
+
+
+class Audience(Frozen):
+    name: ShortText
+    template: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    max_marking: Marking
+    description: str = ""
+
+
+class Judgment(Frozen):
+    """A key judgment: ICD 203 confidence, never mixed with a likelihood term in the same sentence."""
+
+    text: Text
+    confidence: Confidence
+    evidence: tuple[Id, ...] = ()
+    marking: Marking | None = None
+
+
+class Memo(Frozen):
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: Id
+    question: Text
+    subject: ShortText | None = None
+    to: ShortText | None = Field(default=None, description="ACTION MEMO FOR; default: the brief's decision_maker")
+    from_: ShortText | None = Field(default=None, alias="from", description="FROM; default: the brief's from")
+    prepared_by: ShortText | None = None
+    date: DateField | None = Field(default=None, description="the memo's date; default: none shown")
+    decide_by: DateField | None = None
+    options: tuple[Id, ...] = Field(min_length=2)
+    recommendation: Id
+    audiences: tuple[Id, ...] = Field(min_length=1)
+    bluf: Text = Field(description="bottom line up front: at most 4 lines (about 400 characters)")
+    rationale: tuple[Point, ...] = ()
+    background: tuple[Point, ...] = ()
+    key_judgments: tuple[Judgment, ...] = ()
+    assumptions: tuple[Point, ...] = ()
+    implementation: tuple[Point, ...] = ()
+    coordination: tuple[ShortText, ...] = ()
+    dissent: tuple[Point, ...] = ()
+    partner_benefits: tuple[Point, ...] = Field(default=(), description="why the proposal serves both sides")
+    attachments: tuple[ShortText, ...] = ()
+
+
+class Style(Frozen):
+    heat: dict[Level, HexColour] = Field(default_factory=dict, description="risk level -> cell fill RRGGBB")
+    reference: Annotated[str, StringConstraints(min_length=1)] = "templates/reference.docx"
+
+
+class BriefSpec(Frozen):
+    model_config = ConfigDict(populate_by_name=True)
+
+    title: ShortText
+    decision_maker: ShortText
+    from_: ShortText = Field(alias="from")
+    organisation: ShortText | None = None
+    criteria: tuple[Criterion, ...] = Field(min_length=1)
+    audiences: dict[Id, Audience] = Field(min_length=1)
+    memos: tuple[Memo, ...] = Field(min_length=1)
+    style: Style = Style()
+    stale_after: Annotated[str, BeforeValidator(_months_text), WithJsonSchema(_MONTHS_SCHEMA)] = Field(
+        default="18 months", description="cited evidence older than this is flagged: '18 months', '2 years' or 18"
+    )
+
+    @property
+    def stale_after_months(self) -> int:
+        return months(self.stale_after)
+
+
+SCHEMAS: dict[str, type[BaseModel]] = {"evidence": EvidenceFile, "option": Option, "brief": BriefSpec}
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) for one input file kind, for editor completion."""
+    schema = SCHEMAS[kind].model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

@@ -1,0 +1,128 @@
+"""Opening a brief project: find it, load it, validate it, summarise it. The first two pipeline stages as one call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefgen.assemble import is_stale
+from briefgen.errors import InputError, Problem, ProjectNotFound
+from briefgen.load import BRIEF_FILE, field_path, find_project, load_project
+from briefgen.model import Option
+from briefgen.validate import Brief, validate_project
+
+
+def project_root(path: str | Path | None = None) -> Path:
+    """``path`` if it holds briefgen.yaml, else the nearest folder above it (or above the cwd) that does."""
+    start = Path(path) if path is not None else Path.cwd()
+    if path is not None and not start.is_dir():
+        raise ProjectNotFound(f"{start}: no such folder")
+    root = find_project(start)
+    if root is None:
+        raise ProjectNotFound(
+            f"no {BRIEF_FILE} in {start.resolve()} or any folder above it (use -p DIR, or 'briefgen init DIR')"
+        )
+    return root
+
+
+def load(path: str | Path | None = None) -> Brief:
+    """Load and validate the brief project at or above ``path``; raise InputError with every problem."""
+    return validate_project(load_project(project_root(path)))
+
+
+@dataclass(frozen=True)
+class Summary:
+    root: Path
+    title: str
+    sources: int
+    records: int
+    options: int
+    memos: int
+    outputs: int
+    stale: tuple[str, ...]
+    stale_after: str
+
+    def __str__(self) -> str:
+        line = (
+            f"{self.title}: {self.sources} sources, {self.records} evidence records, {self.options} options, "
+            f"{self.memos} memo{'s' if self.memos != 1 else ''} × audiences = {self.outputs} outputs — valid"
+        )
+        if self.stale:
+            line += f"; {len(self.stale)} cited records older than {self.stale_after} (check --strict fails on them)"
+        return line
+
+
+def cited_records(brief: Brief) -> dict[str, str]:
+    """Every record cited anywhere (options and memos) → the first file that cites it."""
+    cited: dict[str, str] = {}
+    for doc in brief.files.options:
+        option = brief.options.get(str(doc.data.get("id"))) if isinstance(doc.data, dict) else None
+        for part in _portions(option):
+            for record in part.evidence:
+                cited.setdefault(record, doc.path)
+    for memo in brief.spec.memos:
+        for name in (
+            "rationale",
+            "background",
+            "key_judgments",
+            "assumptions",
+            "implementation",
+            "dissent",
+            "partner_benefits",
+        ):
+            for point in getattr(memo, name):
+                for record in point.evidence:
+                    cited.setdefault(record, brief.files.brief.path)
+    return cited
+
+
+def _portions(option: Option | None) -> list[Any]:
+    if option is None:
+        return []
+    extra = [p for p in (option.cost, option.reversibility, option.partner_views) if p is not None]
+    return [*option.pros, *option.cons, *option.risks, *option.scores.values(), *extra]
+
+
+def stale_problems(brief: Brief, today: dt.date) -> list[Problem]:
+    """One problem per cited record older than the brief's ``stale_after`` at ``today``, at its as_of line."""
+    months = brief.spec.stale_after_months
+    docs = {doc.data["source"]["id"]: doc for doc in brief.files.evidence}
+    problems = []
+    for record_id, cited_by in sorted(cited_records(brief).items()):
+        record = brief.records[record_id]
+        if is_stale(record.as_of, today, months):
+            doc = docs[brief.record_source[record_id]]
+            index = next(i for i, r in enumerate(doc.data["records"]) if r.get("id") == record_id)
+            loc = ("records", index, "as_of")
+            problems.append(
+                Problem(
+                    doc.path,
+                    doc.line_of(loc),
+                    field_path(loc),
+                    f"{record_id} is stale: as of {record.as_of}, older than {brief.spec.stale_after} "
+                    f"at {today.isoformat()} (cited in {cited_by})",
+                )
+            )
+    return problems
+
+
+def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date | None = None) -> Summary:
+    """Validate the project and summarise it; with ``strict``, stale cited evidence is an error too."""
+    brief = load(path)
+    today = as_of or dt.date.today()
+    stale = stale_problems(brief, today)
+    if strict and stale:
+        raise InputError(stale)
+    return Summary(
+        root=brief.root,
+        title=brief.spec.title,
+        sources=len(brief.sources),
+        records=len(brief.records),
+        options=len(brief.options),
+        memos=len(brief.spec.memos),
+        outputs=sum(len(m.audiences) for m in brief.spec.memos),
+        stale=tuple(sorted({p.message.split()[0] for p in stale})),
+        stale_after=brief.spec.stale_after,
+    )

@@ -1,0 +1,438 @@
+"""Markdown → Word: the rendered memo Markdown written into a copy of the house-style document.
+
+The Markdown is parsed by markdown-it (CommonMark, HTML off, GFM tables and strikethrough);
+its token stream is walked once into WordprocessingML markup, which lxml parses in one go
+into the reference document's emptied body. The reference is checked first for every style
+used (:mod:`briefgen.render.reference`), and style ids are resolved once. Level 1 headings
+use "Heading 1" (not "Title") so the outline keeps every heading; levels 5 and 6 use
+"Heading 4". A table cell reading a risk level ("High", or "High: R-1, R-2" in the heat
+matrix) gets the level's heat colour; a cell that is all bold is a row heading, shaded grey
+like the header row.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from types import MappingProxyType
+from typing import Any
+
+from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import XmlPart
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from briefgen.errors import RenderError
+from briefgen.render import docx_xml as x
+from briefgen.render.docx_xml import Element
+from briefgen.render.reference import REQUIRED_STYLES, Reference, open_reference
+
+__all__ = ["DEFAULT_HEAT", "LEVELS", "REQUIRED_STYLES", "DocxSettings", "markdown_to_docx"]
+
+LEVELS = ("Very Low", "Low", "Moderate", "High", "Very High")
+
+DEFAULT_HEAT: Mapping[str, str] = MappingProxyType(
+    {
+        "Very Low": "006100",  # dark green, white text
+        "Low": "92D050",  # light green, black text
+        "Moderate": "FFEB84",  # pale yellow, black text
+        "High": "F4B183",  # light orange, black text
+        "Very High": "9C0006",  # dark red, white text
+    }
+)
+HEADER_FILL = "D9D9D9"
+# MISP colours of the TLP labels, shown as TLP 2.0 shows them: coloured text on black.
+TLP_COLOURS: Mapping[str, str] = MappingProxyType(
+    {"CLEAR": "FFFFFF", "WHITE": "FFFFFF", "GREEN": "33FF00", "AMBER": "FFC000", "RED": "FF2B2B"}
+)
+CORE_TEXT_LIMIT = 255  # python-docx refuses longer core-property strings
+LIST_END_SPACE = 120  # twips after a list's last item, as after a body paragraph
+
+
+@dataclass(frozen=True)
+class DocxSettings:
+    reference: bytes  # contents of the reference .docx (house style)
+    marking: str  # overall marking, e.g. "TLP:AMBER"; shown in header and footer
+    heat: Mapping[str, str]  # risk level label -> fill "RRGGBB"
+    title: str
+    subject: str = ""
+    author: str = "briefgen"
+    keywords: str = ""
+    created: datetime = datetime(2000, 1, 1, tzinfo=UTC)
+    reference_name: str = "reference.docx"  # for error messages
+
+
+def markdown_to_docx(markdown: str, settings: DocxSettings) -> bytes:
+    """Render memo Markdown to the bytes of a .docx in the reference document's house style."""
+    heat = _checked_settings(settings)
+    reference = open_reference(settings.reference, settings.reference_name)
+    document = reference.document
+    body = _emptied_body(document)
+    numbering = x.ListNumbering.of(document.part.numbering_part.element, reference.numbered)
+    writer = _BodyWriter(reference, heat, numbering)
+    body[0:0] = x.parse_fragment(writer.markup(_parser().parse(markdown)))
+    _write_marking(reference, settings.marking)
+    _pin_core_properties(document, settings)
+    return x.normalized_package(_saved(document))
+
+
+# --- settings and reference -----------------------------------------------------
+
+
+def _checked_settings(settings: DocxSettings) -> dict[str, str]:
+    """The heat colours in level order; every problem with the settings is reported at once."""
+    problems = []
+    missing = [label for label in LEVELS if label not in settings.heat]
+    unknown = sorted(set(settings.heat) - set(LEVELS))
+    if missing or unknown:
+        expected = f"heat: expected colours for exactly {list(LEVELS)}"
+        problems.append(f"{expected}; missing {missing or 'none'}, unknown {unknown or 'none'}")
+    problems += [
+        f"heat: {label!r}: expected an RRGGBB hex colour, got {colour!r}"
+        for label, colour in settings.heat.items()
+        if not x.hex_colour_ok(colour)
+    ]
+    if not settings.marking.strip():
+        problems.append("marking: expected a marking such as 'TLP:AMBER', got an empty string")
+    if problems:
+        raise RenderError("\n".join(problems))
+    return {label: settings.heat[label].upper() for label in LEVELS}
+
+
+def _emptied_body(document: Document) -> Element:
+    """The body with everything but its closing section properties removed."""
+    body = document.element.body
+    for child in list(body)[:-1]:
+        body.remove(child)
+    return body
+
+
+# --- the body -----------------------------------------------------------------------
+
+
+@cache
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+@dataclass
+class _OpenList:
+    style: str  # e.g. "List Number 2"
+    depth: int
+    numbering: tuple[str, str] | None  # (numId, ilvl) of an ordered list's own instance
+    item_started: bool = False
+
+
+@dataclass
+class _RunFormat:
+    bold: int = 0
+    italic: int = 0
+    strike: int = 0
+    colour: str | None = None
+
+
+@dataclass(frozen=True)
+class _Cell:
+    children: Sequence[Token]
+    text: str
+    align: str | None
+
+
+class _BodyWriter:
+    """Turns markdown-it's block tokens into WordprocessingML body markup, in order."""
+
+    def __init__(self, reference: Reference, heat: Mapping[str, str], numbering: x.ListNumbering) -> None:
+        self.reference, self.heat, self.numbering = reference, heat, numbering
+        self.out: list[str] = []
+        self.lists: list[_OpenList] = []
+        self.quote_depth = 0
+        self.last_start: tuple[int, str | None, tuple[str, str] | None] = (-1, None, None)
+
+    def markup(self, tokens: Sequence[Token]) -> str:
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            if token.type == "table_open":
+                end = _closing_index(tokens, index)
+                self._table(_table_rows(tokens[index + 1 : end]))
+                index = end
+            else:
+                self._block(token)
+            index += 1
+        return "".join(self.out)
+
+    def _block(self, token: Token) -> None:
+        match token.type:
+            case "heading_open":
+                self._start(self._style(f"Heading {min(int(token.tag[1:]), 4)}"))
+            case "paragraph_open":
+                self._block_paragraph()
+            case "heading_close" | "paragraph_close":
+                self.out.append(x.PARAGRAPH_END)
+            case "inline":
+                self._inline(token.children or ())
+            case "bullet_list_open" | "ordered_list_open":
+                self._open_list(token)
+            case "bullet_list_close" | "ordered_list_close":
+                self._close_list()
+            case "list_item_open":
+                self.lists[-1].item_started = False
+            case "list_item_close" if not self.lists[-1].item_started:
+                self._block_paragraph()  # an empty item still shows its bullet
+                self.out.append(x.PARAGRAPH_END)
+            case "blockquote_open" | "blockquote_close":
+                self.quote_depth += token.nesting
+            case "code_block" | "fence":
+                self._start(self._style("Code Block"))
+                self.out += (x.run(token.content.rstrip("\n")), x.PARAGRAPH_END)
+            case "hr":
+                self.out += (x.paragraph_start(rule_below=True), x.PARAGRAPH_END)
+
+    def _style(self, name: str) -> str:
+        return self.reference.style_ids[name]
+
+    def _start(self, style_id: str | None, num: tuple[str, str] | None = None) -> None:
+        """Open a paragraph, remembering where, so a list's last item can get space after."""
+        self.last_start = (len(self.out), style_id, num)
+        self.out.append(x.paragraph_start(style_id, num=num))
+
+    def _block_paragraph(self) -> None:
+        """Open a paragraph styled for where it stands: list item, block quote or body."""
+        if self.lists:
+            current = self.lists[-1]
+            if not current.item_started:
+                current.item_started = True
+                self._start(self._style(current.style), current.numbering)
+            else:
+                suffix = "" if current.depth == 1 else f" {current.depth}"
+                self._start(self._style(f"List Continue{suffix}"))
+        elif self.quote_depth:
+            self._start(self._style("Quote"))
+        else:
+            self._start(None)
+
+    def _open_list(self, token: Token) -> None:
+        if self.lists and not self.lists[-1].item_started:
+            self._block_paragraph()  # "- - x": the outer item's bullet gets its own line
+            self.out.append(x.PARAGRAPH_END)
+        depth = min(len(self.lists) + 1, 3)
+        ordered = token.type == "ordered_list_open"
+        style = f"List {'Number' if ordered else 'Bullet'}{'' if depth == 1 else f' {depth}'}"
+        start = int(token.attrGet("start") or 1)
+        numbering = self.numbering.new_list(style, start) if ordered else None
+        self.lists.append(_OpenList(style, depth, numbering))
+
+    def _close_list(self) -> None:
+        """Close a list; after the outermost one, space its last paragraph like body text."""
+        self.lists.pop()
+        index, style_id, num = self.last_start
+        if not self.lists and index >= 0:
+            self.out[index] = x.paragraph_start(style_id, num=num, space_after=LIST_END_SPACE)
+
+    def _inline(self, children: Sequence[Token], colour: str | None = None) -> None:
+        """Runs (and hyperlinks) for an inline token's children."""
+        fmt = _RunFormat(colour=colour)
+        link_style: str | None = None
+        for child in children:
+            match child.type:
+                case "text" | "image":  # an image shows its alt text
+                    self._run(child.content, fmt, link_style)
+                case "softbreak":
+                    self._run(" ", fmt, link_style)
+                case "hardbreak":
+                    self.out.append(x.LINE_BREAK)
+                case "code_inline":
+                    self._run(child.content, fmt, link_style or self._style("Code Char"))
+                case "strong_open" | "strong_close":
+                    fmt.bold += child.nesting
+                case "em_open" | "em_close":
+                    fmt.italic += child.nesting
+                case "s_open" | "s_close":
+                    fmt.strike += child.nesting
+                case "link_open":
+                    link_style = self._open_link(str(child.attrGet("href") or ""))
+                case "link_close":
+                    self.out.append(x.HYPERLINK_END if link_style else "")
+                    link_style = None
+                case _:
+                    self._run(child.content, fmt, link_style)
+
+    def _run(self, text: str, fmt: _RunFormat, style_id: str | None) -> None:
+        if text:
+            self.out.append(x.run(text, style_id=style_id, bold=fmt.bold > 0, italic=fmt.italic > 0,
+                                  strike=fmt.strike > 0, colour=fmt.colour))  # fmt: skip
+
+    def _open_link(self, href: str) -> str | None:
+        """Open a hyperlink and return the link style id; None (no link) for an empty target."""
+        if not href:
+            return None
+        if href.startswith("#"):
+            self.out.append(x.hyperlink_start(anchor=href[1:]))
+        else:
+            rel_id = self.reference.document.part.relate_to(href, RT.HYPERLINK, is_external=True)
+            self.out.append(x.hyperlink_start(rel_id=rel_id))
+        return self._style("Hyperlink")
+
+    def _table(self, rows: Sequence[Sequence[_Cell]]) -> None:
+        self.last_start = (-1, None, None)  # a list ending in a table needs no extra space
+        texts = [[cell.text for cell in column] for column in zip(*rows, strict=True)]
+        widths = x.estimated_widths(texts, self.reference.text_width, self.reference.table_em)
+        self.out.append(x.table_start(self._style("Table Grid"), widths))
+        for index, row in enumerate(rows):
+            header = index == 0
+            self.out.append(x.row_start(header=header))
+            style = self._style("Table Heading" if header else "Table Text")
+            for cell, width in zip(row, widths, strict=True):
+                fill = self._cell_fill(cell, header)
+                colour = None if fill in (None, HEADER_FILL) else x.text_colour_on(fill)
+                self.out += (x.cell_start(width, fill), x.paragraph_start(style, align=cell.align))
+                self._inline(cell.children, colour)
+                self.out += (x.PARAGRAPH_END, x.CELL_END)
+            self.out.append(x.ROW_END)
+        self.out.append(x.TABLE_END)
+
+    def _cell_fill(self, cell: _Cell, header: bool) -> str | None:
+        """Grey for headings (the header row, or a cell that is all bold, such as the heat
+        matrix's likelihood labels); the level's heat colour for a level cell; else none."""
+        if header or _all_bold(cell.children):
+            return HEADER_FILL
+        return _level_fill(cell.text, self.heat)
+
+
+def _closing_index(tokens: Sequence[Token], start: int) -> int:
+    """Index of the token closing the block opened at ``start``."""
+    depth = 0
+    for index in range(start, len(tokens)):
+        depth += tokens[index].nesting if tokens[index].block else 0
+        if depth == 0:
+            return index
+    return len(tokens) - 1
+
+
+def _table_rows(tokens: Sequence[Token]) -> list[list[_Cell]]:
+    """The cells of a table's tokens, row by row (markdown-it pads rows to equal length)."""
+    rows: list[list[_Cell]] = []
+    align: str | None = None
+    for token in tokens:
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type in ("th_open", "td_open"):
+            style = str(token.attrGet("style") or "")
+            align = style.removeprefix("text-align:") or None
+        elif token.type == "inline":
+            children = token.children or []
+            rows[-1].append(_Cell(children, _plain_text(children), align))
+    return rows
+
+
+def _plain_text(children: Sequence[Token]) -> str:
+    parts = [" " if c.type == "softbreak" else c.content for c in children if not c.nesting]
+    return "".join(parts).strip()
+
+
+def _all_bold(children: Sequence[Token]) -> bool:
+    """True when one ``**...**`` span holds the cell's whole content."""
+    tokens = [c for c in children if c.type != "text" or c.content]  # markdown-it leaves empty ones
+    if len(tokens) < 3 or tokens[0].type != "strong_open" or tokens[-1].type != "strong_close":
+        return False
+    depth = 0
+    for child in tokens[:-1]:
+        depth += child.nesting if child.type in ("strong_open", "strong_close") else 0
+        if depth == 0:
+            return False
+    return True
+
+
+def _level_fill(text: str, heat: Mapping[str, str]) -> str | None:
+    """The heat fill for a cell reading "High" or "High: R-1, R-2"; None for other text."""
+    for label, fill in heat.items():
+        if text == label or text.startswith(f"{label}:"):
+            return fill
+    return None
+
+
+# --- header, footer, properties, bytes ----------------------------------------------
+
+
+def _write_marking(reference: Reference, marking: str) -> None:
+    """Marking right-aligned in the header; "Page X of Y" then the marking in the footer.
+
+    One default header and footer serve every page: no distinct first or even pages.
+    """
+    label = marking.strip().upper()
+    marking_run = x.run(label, **_marking_look(label))
+    header = x.paragraph_start(reference.style_ids["Header"], align="right") + marking_run + x.PARAGRAPH_END
+    width = reference.text_width
+    stops = [*(("clear", pos) for pos in reference.footer_tabs if pos != width), ("right", width)]
+    footer = "".join(
+        (
+            x.paragraph_start(reference.style_ids["Footer"], tabs=stops),
+            x.run("Page "),
+            x.field("PAGE", "1"),
+            x.run(" of "),
+            x.field("NUMPAGES", "1"),
+            x.run("\t"),
+            marking_run,
+            x.PARAGRAPH_END,
+        )
+    )
+    document = reference.document
+    document.settings.odd_and_even_pages_header_footer = False
+    for section in document.sections:
+        section.different_first_page_header_footer = False
+        _emptied_story(section.header).extend(x.parse_fragment(header))
+        _emptied_story(section.footer).extend(x.parse_fragment(footer))
+
+
+def _marking_look(label: str) -> dict[str, Any]:
+    """Bold; a TLP label in its colour on black, as TLP 2.0 shows it (CLEAR: white on black)."""
+    prefix, _, name = label.partition(":")
+    colour = TLP_COLOURS.get(name.split("+")[0]) if prefix == "TLP" else None
+    if colour is None:
+        return {"bold": True}
+    return {"bold": True, "colour": colour, "background": "000000"}
+
+
+def _emptied_story(story: Any) -> Element:
+    """The root of a section's own header or footer part, emptied."""
+    story.is_linked_to_previous = False
+    root = story.part.element
+    for child in list(root):
+        root.remove(child)
+    return root
+
+
+def _pin_core_properties(document: Document, settings: DocxSettings) -> None:
+    props = document.core_properties
+    props.title = _core_text(settings.title)
+    props.subject = _core_text(settings.subject)
+    props.author = props.last_modified_by = _core_text(settings.author)
+    props.keywords = _core_text(settings.keywords)
+    props.comments = ""
+    props.created = props.modified = _utc(settings.created)
+    props.revision = 1
+    core = document.part.package.part_related_by(RT.CORE_PROPERTIES)
+    if isinstance(core, XmlPart):
+        for printed in core.element.findall("{*}lastPrinted"):
+            core.element.remove(printed)
+
+
+def _core_text(text: str) -> str:
+    return x.xml_safe(text)[:CORE_TEXT_LIMIT]
+
+
+def _utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; a naive time is taken as UTC so output never depends on the host."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _saved(document: Document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

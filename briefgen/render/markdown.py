@@ -1,0 +1,314 @@
+"""Stage 4a, render: MemoContext → Markdown through the audience's Jinja2 template.
+
+The environment is an immutable sandbox with StrictUndefined, a loader confined to ``templates/`` (links out are
+refused), and guards on output size. Templates cite evidence with ``cite(ids)``: notes are numbered in order of
+first citation in the rendered text, and ``notes()`` (called at the end) lists exactly what was cited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import types
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from briefgen.assemble import Evidence, MemoContext
+from briefgen.errors import TemplateError
+from briefgen.scales import CREDIBILITY_MEANING, Level, Marking, PartialDate, Reliability, most_restrictive
+
+MAX_OUTPUT_CHARS = 5_000_000
+MAX_STRING_OP = 1_000_000
+
+# CommonMark inline metacharacters (plus GFM's | and ~); & only where it would start an entity reference.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<|~]|&(?=#?[A-Za-z0-9]+;))")
+# Block starters only matter at the start of a line: headings, quotes, list markers, setext underlines.
+_LINE_START = re.compile(r"^(\s*(?:[0-9]+(?=[.)]))?)([-+=>#.)])", re.MULTILINE)
+
+
+def escape_md(value: object) -> str:
+    """Data as literal Markdown text: inline metacharacters backslash-escaped, block starters neutralised."""
+    text = _MD_SPECIAL.sub(r"\\\1", str(value))
+    return _LINE_START.sub(r"\1\\\2", text)
+
+
+def escape_cell(value: object) -> str:
+    """Data inside a pipe-table cell: escaped, on one line."""
+    return escape_md(" ".join(str(value).split()))
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that refuses templates resolving (through links) outside its folder."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        base = Path(self.searchpath[0]).resolve()
+        if not Path(filename).resolve().is_relative_to(base):
+            raise SecurityError(f"template {template!r} leads outside the templates folder")
+        return source, filename, uptodate
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Refuses string/list blow-ups (``'x' * 10**9``) besides the usual sandbox rules, and records the marking
+    of every marked object whose content the template reads: the memo is marked by what it shows."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.shown: set[Marking] = set()
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        self._note(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        self._note(obj, str(argument))
+        return super().getitem(obj, argument)
+
+    def _note(self, obj: Any, attribute: str) -> None:
+        if isinstance(obj, MemoContext) or attribute in _METADATA:
+            return
+        derived = getattr(obj, "derived_markings", None)
+        marking = derived.get(attribute) if derived and attribute in derived else getattr(obj, "marking", None)
+        if isinstance(marking, Marking):
+            self.shown.add(marking)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and right > 64:
+            raise SecurityError("exponent too large")
+        if operator == "*" and (isinstance(left, (str, list, tuple)) or isinstance(right, (str, list, tuple))):
+            size = (len(left) if hasattr(left, "__len__") else 1) * (
+                right if isinstance(right, int) else left if isinstance(left, int) else 1
+            )
+            if size > MAX_STRING_OP:
+                raise SecurityError("sequence repetition too large")
+        return super().call_binop(context, operator, left, right)
+
+
+_METADATA = frozenset({"marking", "derived_markings"})
+
+
+def environment(templates: Path) -> _Sandbox:
+    env = _Sandbox(
+        loader=_ConfinedLoader(str(templates)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(
+        md=escape_md,
+        cell=escape_cell,
+        level=level_label,
+        date=long_date,
+        portion=portion_mark,
+        first_sentence=first_sentence,
+    )
+    return env
+
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[\"“‘'(\[]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset(
+    {
+        "pub",
+        "no",
+        "nos",
+        "vol",
+        "art",
+        "sec",
+        "para",
+        "fig",
+        "u.s",
+        "u.k",
+        "e.g",
+        "i.e",
+        "etc",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "gen",
+        "col",
+        "maj",
+        "lt",
+        "gov",
+        "sen",
+        "rep",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "approx",
+        "vs",
+    }
+)
+
+
+def first_sentence(value: str) -> str:
+    """Text up to the end of its first sentence (for tight tables in one-page memos); abbreviations such as
+    "Pub. L." or "U.S." and single initials do not end a sentence."""
+    text = " ".join(value.split())
+    for match in _SENTENCE_END.finditer(text):
+        word = text[: match.start()].rsplit(" ", 1)[-1].lower()
+        if len(word) > 1 and word not in _ABBREVIATIONS:
+            return text[: match.end()]
+    return text
+
+
+def level_label(value: Level | None) -> str:
+    return value.label if value is not None else "—"
+
+
+def long_date(value: PartialDate | dt.date | None) -> str:
+    if isinstance(value, dt.date):
+        value = PartialDate.parse(value)
+    return value.long() if value is not None else "—"
+
+
+def portion_mark(value: Any) -> str:
+    """``(TLP:AMBER) `` before a portion above TLP:CLEAR, nothing otherwise."""
+    marking = value if isinstance(value, Marking) else value.marking
+    return f"({marking.value}) " if marking > Marking.CLEAR else ""
+
+
+@dataclass(frozen=True)
+class Note:
+    number: int
+    evidence: Evidence
+
+    @property
+    def grade_meaning(self) -> str:
+        """``B2`` spelled out: source usually reliable; information probably true."""
+        reliability = Reliability(self.evidence.reliability).meaning
+        return f"source {reliability}; information {CREDIBILITY_MEANING[self.evidence.credibility]}"
+
+
+class _Citations:
+    """Numbers evidence in order of first citation during one render. One instance per render: no shared state."""
+
+    def __init__(self, evidence: dict[str, Evidence]) -> None:
+        self.evidence = evidence
+        self.numbers: dict[str, int] = {}
+
+    def cite(self, ids: Iterable[str]) -> str:
+        numbers = [self.number(i) for i in ids]
+        return f" [{', '.join(str(n) for n in sorted(set(numbers)))}]" if numbers else ""
+
+    def number(self, record_id: str) -> int:
+        if record_id not in self.evidence:
+            raise SecurityError(f"cite(): evidence {record_id!r} is not available to this audience")
+        return self.numbers.setdefault(record_id, len(self.numbers) + 1)
+
+    def notes(self) -> list[Note]:
+        return [Note(n, self.evidence[i]) for i, n in self.numbers.items()]
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    text: str
+    cited: tuple[str, ...]
+    marking: Marking
+    templates: tuple[str, ...]
+
+
+def render_markdown(
+    templates: Path, template_name: str, ctx: MemoContext, extra: dict[str, Any] | None = None
+) -> RenderedMarkdown:
+    """Render the memo; raise TemplateError naming the template file and line for any template failure."""
+    env = environment(templates)
+    text, citations = _render_pass(env, template_name, ctx, extra)
+    shown = most_restrictive([*env.shown, *(ctx.evidence[i].marking for i in citations.numbers)])
+    if shown != ctx.marking:  # the banner was rendered before the content: render again with the right marking
+        ctx = replace(ctx, marking=shown)
+        text, citations = _render_pass(env, template_name, ctx, extra)
+    if len(text) > MAX_OUTPUT_CHARS:
+        raise TemplateError(f"templates/{template_name}", 0, f"output over {MAX_OUTPUT_CHARS:,} characters: refused")
+    cited = tuple(citations.numbers)
+    return RenderedMarkdown(_tidy(text), cited, ctx.marking, tuple(sorted(_template_closure(env, template_name))))
+
+
+def _render_pass(env: _Sandbox, name: str, ctx: MemoContext, extra: dict[str, Any] | None) -> tuple[str, _Citations]:
+    env.shown = set()
+    citations = _Citations(ctx.evidence)
+    variables = {"memo": ctx, "cite": citations.cite, "notes": citations.notes, **(extra or {})}
+    return _render(env, name, variables), citations
+
+
+def _render(env: jinja2.Environment, name: str, variables: dict[str, Any]) -> str:
+    try:
+        return env.get_template(name).render(variables)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"templates/{exc.name or name}", exc.lineno, f"syntax error: {exc.message}") from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"templates/{name}", 0, f"template not found: {exc.name}") from None
+    except (
+        jinja2.UndefinedError,
+        SecurityError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        KeyError,
+        IndexError,
+        ZeroDivisionError,
+        OverflowError,
+        RecursionError,
+    ) as exc:
+        path, line = _template_frame(exc.__traceback__, name)
+        kind = (
+            "sandbox violation"
+            if isinstance(exc, SecurityError)
+            else "undefined"
+            if isinstance(exc, jinja2.UndefinedError)
+            else "error"
+        )
+        raise TemplateError(path, line, f"{kind}: {exc}") from None
+
+
+def _template_frame(tb: types.TracebackType | None, name: str) -> tuple[str, int]:
+    """The innermost traceback frame inside a template (Jinja rewrites those to template file and line)."""
+    found = (f"templates/{name}", 0)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2") or "/templates/" in filename:
+            found = (f"templates/{Path(filename).name}", tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _template_closure(env: jinja2.Environment, name: str) -> set[str]:
+    """The template and every template it extends, includes or imports (for the build manifest)."""
+    from jinja2 import meta
+
+    seen: set[str] = set()
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        assert env.loader is not None
+        source = env.loader.get_source(env, current)[0]
+        pending += [n for n in meta.find_referenced_templates(env.parse(source)) if n]
+    return seen
+
+
+def _tidy(text: str) -> str:
+    """At most one blank line in a row, one newline at the end."""
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

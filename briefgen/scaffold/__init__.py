@@ -1,0 +1,34 @@
+"""``briefgen init``: a new brief project that builds as it stands — this folder's example inputs plus the
+default templates and reference document."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from briefgen.errors import BriefgenError
+
+_HERE = Path(__file__).resolve().parent
+
+
+def default_templates() -> Path:
+    """The default templates: packaged in a wheel (briefgen/_defaults), or the repository's templates/ in a checkout."""
+    for candidate in (_HERE.parent / "_defaults" / "templates", _HERE.parent.parent / "templates"):
+        if (candidate / "base.md.j2").is_file() and (candidate / "reference.docx").is_file():
+            return candidate
+    raise BriefgenError("briefgen's default templates are missing from this installation: reinstall briefgen")
+
+
+def init(target: str | Path) -> list[str]:
+    """Create a new brief in ``target`` (which must not exist or be empty); return the files written."""
+    root = Path(target)
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise BriefgenError(f"{root}: exists and is not an empty folder; choose a new folder")
+    templates = default_templates()
+    root.mkdir(parents=True, exist_ok=True)
+    for folder in ("evidence", "options"):
+        shutil.copytree(_HERE / folder, root / folder)
+    shutil.copy2(_HERE / "briefgen.yaml", root / "briefgen.yaml")
+    shutil.copytree(templates, root / "templates", ignore=shutil.ignore_patterns("__pycache__"))
+    (root / ".gitignore").write_text("outputs/\n", encoding="utf-8")
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())

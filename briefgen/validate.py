@@ -1,0 +1,334 @@
+"""Stage 2, validate: loaded documents → a frozen :class:`Brief`, or an :class:`InputError` with every problem.
+
+pydantic errors are translated here into ``path:line: field: message`` problems; then cross-references
+(ids unique across files, every cited id resolves, template paths stay inside ``templates/``) are checked."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from briefgen.errors import InputError, Problem
+from briefgen.load import Document, Loc, ProjectFiles, field_path
+from briefgen.model import (
+    PORTION_MARK,
+    BriefSpec,
+    EvidenceFile,
+    EvidenceRecord,
+    Option,
+    Source,
+    description_paragraphs,
+)
+from briefgen.scales import Marking, most_restrictive
+from briefgen.validate_schema import M, parse_model
+
+TEMPLATES_DIR = "templates"
+_MEMO_POINTS = (
+    "rationale",
+    "background",
+    "key_judgments",
+    "assumptions",
+    "implementation",
+    "dissent",
+    "partner_benefits",
+)
+
+
+@dataclass(frozen=True)
+class Brief:
+    """A whole validated brief project. Everything later stages need, resolved and immutable."""
+
+    root: Path
+    spec: BriefSpec
+    sources: Mapping[str, Source]
+    records: Mapping[str, EvidenceRecord]
+    record_source: Mapping[str, str]
+    options: Mapping[str, Option]
+    files: ProjectFiles
+
+    def record_marking(self, record_id: str) -> Marking:
+        record = self.records[record_id]
+        return record.marking or self.sources[self.record_source[record_id]].marking
+
+    def evidence_marking(self, ids: tuple[str, ...]) -> Marking:
+        """Roll-up: the most restrictive marking among the cited records."""
+        return most_restrictive(self.record_marking(i) for i in ids)
+
+
+# ---------------------------------------------------------------- whole project
+
+
+def validate_project(files: ProjectFiles) -> Brief:
+    """Validate every file, then every cross-reference; raise one InputError with all problems found."""
+    problems: list[Problem] = []
+    spec = _collect(problems, BriefSpec, files.brief)
+    evidence = [(doc, _collect(problems, EvidenceFile, doc)) for doc in files.evidence]
+    options = [(doc, _collect(problems, Option, doc)) for doc in files.options]
+    ok_evidence = [(d, e) for d, e in evidence if e is not None]
+    ok_options = [(d, o) for d, o in options if o is not None]
+    records, record_source, sources = _index_evidence(problems, ok_evidence)
+    # A file that failed to parse would make every reference into it look unknown: resolve ids only
+    # against complete sets, so each mistake is reported once, where it is.
+    known_records = records if len(ok_evidence) == len(evidence) else _Anything()
+    option_ids = {o.id for _, o in ok_options}
+    known_options = option_ids if len(ok_options) == len(options) else _Anything()
+    problems.extend(_check_options(ok_options, known_records))
+    if spec is not None:
+        problems.extend(_check_spec(files, spec, known_options, known_records))
+    if problems or spec is None:
+        raise InputError(problems)
+    brief = Brief(files.root, spec, sources, records, record_source, {o.id: o for _, o in ok_options}, files)
+    _raise_if([*_check_markings(brief, ok_options), *_check_memo_markings(brief), *_check_scored(brief, ok_options)])
+    return brief
+
+
+class _Anything(dict[str, Any]):
+    """Stands for an incomplete id set: contains every id."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+
+def _raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise InputError(problems)
+
+
+def _collect(problems: list[Problem], model: type[M], doc: Document) -> M | None:
+    try:
+        return parse_model(model, doc)
+    except InputError as err:
+        problems.extend(err.problems)
+        return None
+
+
+def _index_evidence(
+    problems: list[Problem], evidence: list[tuple[Document, EvidenceFile]]
+) -> tuple[dict[str, EvidenceRecord], dict[str, str], dict[str, Source]]:
+    records: dict[str, EvidenceRecord] = {}
+    record_source: dict[str, str] = {}
+    sources: dict[str, Source] = {}
+    seen: dict[str, str] = {}
+    for doc, ev in evidence:
+        _unique(problems, seen, ev.source.id, doc, ("source", "id"))
+        sources[ev.source.id] = ev.source
+        for i, record in enumerate(ev.records):
+            _unique(problems, seen, record.id, doc, ("records", i, "id"))
+            records[record.id] = record
+            record_source[record.id] = ev.source.id
+    return records, record_source, sources
+
+
+def _unique(problems: list[Problem], seen: dict[str, str], ident: str, doc: Document, loc: Loc) -> None:
+    where = f"{doc.path}:{doc.line_of(loc)}"
+    if ident in seen:
+        problems.append(
+            Problem(doc.path, doc.line_of(loc), field_path(loc), f"duplicate id {ident!r} (also at {seen[ident]})")
+        )
+    else:
+        seen[ident] = where
+
+
+def _cited(option: Option) -> Iterator[tuple[Loc, tuple[str, ...]]]:
+    """Every (location, evidence ids) pair in an option."""
+    for name in ("pros", "cons", "risks"):
+        for i, part in enumerate(getattr(option, name)):
+            yield (name, i, "evidence"), part.evidence
+    for crit, score in option.scores.items():
+        yield ("scores", crit, "evidence"), score.evidence
+    for name in ("cost", "reversibility", "partner_views"):
+        point = getattr(option, name)
+        if point is not None:
+            yield (name, "evidence"), point.evidence
+
+
+def _check_options(options: list[tuple[Document, Option]], records: Mapping[str, EvidenceRecord]) -> Iterator[Problem]:
+    seen: dict[str, str] = {}
+    problems: list[Problem] = []
+    for doc, option in options:
+        _unique(problems, seen, option.id, doc, ("id",))
+        risk_seen: dict[str, str] = {}
+        for i, risk in enumerate(option.risks):
+            _unique(problems, risk_seen, risk.id, doc, ("risks", i, "id"))
+        for loc, ids in _cited(option):
+            yield from _unknown_ids(doc, loc, ids, records, "evidence")
+        yield from _check_portion_marks(doc, option)
+    yield from problems
+
+
+def _unknown_ids(
+    doc: Document, loc: Loc, ids: tuple[str, ...], known: Mapping[str, object], what: str
+) -> Iterator[Problem]:
+    for j, ident in enumerate(ids):
+        if ident not in known:
+            close = difflib.get_close_matches(ident, list(known), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            yield Problem(doc.path, doc.line_of((*loc, j)), field_path((*loc, j)), f"unknown {what} id {ident!r}{hint}")
+
+
+def _check_portion_marks(doc: Document, option: Option) -> Iterator[Problem]:
+    for paragraph in description_paragraphs(option.description):
+        match = PORTION_MARK.match(paragraph)
+        if match and match.group(1) not in {m.value for m in Marking}:
+            expected = ", ".join(m.value for m in Marking)
+            yield Problem(
+                doc.path,
+                doc.line_of(("description",)),
+                "description",
+                f"portion mark: expected one of {expected}, got {match.group(1)!r}",
+            )
+
+
+def _check_spec(
+    files: ProjectFiles,
+    spec: BriefSpec,
+    option_ids: Mapping[str, Any] | set[str],
+    records: Mapping[str, EvidenceRecord],
+) -> Iterator[Problem]:
+    doc = files.brief
+    criteria = {c.id for c in spec.criteria}
+    seen: dict[str, str] = {}
+    problems: list[Problem] = []
+    for i, crit in enumerate(spec.criteria):
+        _unique(problems, seen, crit.id, doc, ("criteria", i, "id"))
+    for i, memo in enumerate(spec.memos):
+        _unique(problems, seen, memo.id, doc, ("memos", i, "id"))
+        yield from _check_memo(doc, ("memos", i), memo, option_ids, set(spec.audiences), records)
+    for audience_id, audience in spec.audiences.items():
+        loc = ("audiences", audience_id, "template")
+        yield from _check_template_path(files.root, doc, loc, audience.template)
+    yield from _check_reference(files.root, doc, spec.style.reference)
+    yield from _check_scores(files, criteria)
+    yield from problems
+
+
+def _check_memo(
+    doc: Document,
+    loc: Loc,
+    memo: Any,
+    option_ids: Mapping[str, Any] | set[str],
+    audiences: set[str],
+    records: Mapping[str, EvidenceRecord],
+) -> Iterator[Problem]:
+    known = option_ids if isinstance(option_ids, Mapping) else dict.fromkeys(option_ids)
+    yield from _unknown_ids(doc, (*loc, "options"), memo.options, known, "option")
+    yield from _unknown_ids(doc, (*loc, "audiences"), memo.audiences, dict.fromkeys(audiences), "audience")
+    if memo.recommendation not in memo.options:
+        yield Problem(
+            doc.path,
+            doc.line_of((*loc, "recommendation")),
+            field_path((*loc, "recommendation")),
+            f"expected one of the memo's options ({', '.join(memo.options)}), got {memo.recommendation!r}",
+        )
+    for name in _MEMO_POINTS:
+        for i, point in enumerate(getattr(memo, name)):
+            yield from _unknown_ids(doc, (*loc, name, i, "evidence"), point.evidence, records, "evidence")
+    if len(memo.bluf) > 400 or memo.bluf.count("\n") > 3:
+        yield Problem(
+            doc.path,
+            doc.line_of((*loc, "bluf")),
+            field_path((*loc, "bluf")),
+            f"a BLUF is at most 4 lines (about 400 characters), got {len(memo.bluf)} characters",
+        )
+
+
+def _check_scores(files: ProjectFiles, criteria: set[str]) -> Iterator[Problem]:
+    for doc in files.options:
+        scores = doc.data.get("scores") if isinstance(doc.data, dict) else None
+        if not isinstance(scores, dict):
+            continue
+        for crit in scores:
+            if crit not in criteria:
+                loc = ("scores", crit)
+                yield Problem(
+                    doc.path,
+                    doc.line_of(loc),
+                    field_path(loc),
+                    f"unknown criterion {crit!r} (expected one of: {', '.join(sorted(criteria))})",
+                )
+
+
+def _check_template_path(root: Path, doc: Document, loc: Loc, template: str) -> Iterator[Problem]:
+    """Audience templates are files inside templates/: no absolute paths, no '..', no links out."""
+    where = (doc.path, doc.line_of(loc), field_path(loc))
+    pure = PurePosixPath(template)
+    if pure.is_absolute() or "\\" in template or ".." in pure.parts or ":" in template:
+        yield Problem(*where, f"expected a path inside {TEMPLATES_DIR}/ such as 'principal.md.j2', got {template!r}")
+        return
+    base = (root / TEMPLATES_DIR).resolve()
+    target = (base / pure).resolve()
+    if not target.is_relative_to(base):
+        yield Problem(*where, f"template {template!r} leads outside {TEMPLATES_DIR}/: refused")
+    elif not target.is_file():
+        yield Problem(*where, f"template {TEMPLATES_DIR}/{template} does not exist")
+
+
+def _check_reference(root: Path, doc: Document, reference: str) -> Iterator[Problem]:
+    loc: Loc = ("style", "reference")
+    pure = PurePosixPath(reference)
+    target = (root / pure).resolve()
+    if pure.is_absolute() or ".." in pure.parts or not target.is_relative_to(root.resolve()):
+        yield Problem(
+            doc.path, doc.line_of(loc), field_path(loc), f"expected a path inside the project, got {reference!r}"
+        )
+    elif not target.is_file():
+        yield Problem(doc.path, doc.line_of(loc), field_path(loc), f"reference document {reference} does not exist")
+
+
+def _check_markings(brief: Brief, options: list[tuple[Document, Option]]) -> Iterator[Problem]:
+    """A portion marked below the evidence it cites would leak that evidence: refuse it."""
+    for doc, option in options:
+        for loc, ids in _cited(option):
+            parent = loc[:-1]
+            portion = _portion(option, parent)
+            own = getattr(portion, "marking", None)
+            floor = brief.evidence_marking(ids)
+            if own is not None and own < floor:
+                mloc = (*parent, "marking")
+                yield Problem(
+                    doc.path,
+                    doc.line_of(mloc),
+                    field_path(mloc),
+                    f"marked {own.value} but cites evidence marked {floor.value}; mark it {floor.value} or higher",
+                )
+
+
+def _check_memo_markings(brief: Brief) -> Iterator[Problem]:
+    doc = brief.files.brief
+    for i, memo in enumerate(brief.spec.memos):
+        for name in _MEMO_POINTS:
+            for j, point in enumerate(getattr(memo, name)):
+                floor = brief.evidence_marking(point.evidence)
+                if point.marking is not None and point.marking < floor:
+                    loc = ("memos", i, name, j, "marking")
+                    yield Problem(
+                        doc.path,
+                        doc.line_of(loc),
+                        field_path(loc),
+                        f"marked {point.marking.value} but cites evidence marked {floor.value}; "
+                        f"mark it {floor.value} or higher",
+                    )
+
+
+def _check_scored(brief: Brief, options: list[tuple[Document, Option]]) -> Iterator[Problem]:
+    """Options a memo ranks need a score on every criterion, or the weighted sum means nothing."""
+    ranked = {option_id: memo.id for memo in brief.spec.memos for option_id in memo.options}
+    for doc, option in options:
+        missing = [c.id for c in brief.spec.criteria if c.id not in option.scores]
+        if option.id in ranked and missing:
+            yield Problem(
+                doc.path,
+                doc.line_of(("scores",)),
+                "scores",
+                f"no score for criteria {', '.join(missing)} (memo {ranked[option.id]!r} ranks this option)",
+            )
+
+
+def _portion(option: Option, loc: Loc) -> Any:
+    if loc[0] == "scores":
+        return option.scores[str(loc[1])]
+    value = getattr(option, str(loc[0]))
+    return value[loc[1]] if len(loc) > 1 else value

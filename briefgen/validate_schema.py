@@ -1,0 +1,102 @@
+"""Stage 2a, validate one file against its schema: pydantic errors become ``path:line: field: message`` problems
+that say what was expected and what was found; users never see a pydantic dump."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from briefgen.errors import InputError, Problem
+from briefgen.load import Document, Loc, field_path
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_model(model: type[M], doc: Document) -> M:
+    """Validate one document against its model; raise InputError with one problem per pydantic error."""
+    if not isinstance(doc.data, dict):
+        raise InputError([Problem(doc.path, 1, "", f"expected a mapping at the top, got {_kind(doc.data)}")])
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise InputError(_problems(model, doc, exc)) from None
+
+
+def _problems(model: type[BaseModel], doc: Document, exc: ValidationError) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = _clean_loc(err["loc"])
+        problems.append(Problem(doc.path, doc.line_of(loc), field_path(loc), _message(model, loc, err)))
+    return problems
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> Loc:
+    """Drop pydantic's union/validator branch names ("function-before[...]", "str", ...) from a location."""
+    return tuple(p for p in loc if isinstance(p, int) or not ("[" in p or p in _BRANCH_NAMES))
+
+
+_BRANCH_NAMES = {"str", "int", "float", "bool", "list", "dict", "tuple", "none", "lax-or-strict"}
+
+
+def _message(model: type[BaseModel], loc: Loc, err: Any) -> str:
+    kind, found, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return _unknown_field(model, loc)
+    if kind in ("enum", "literal_error"):
+        return f"expected one of {ctx.get('expected', '')}, got {found!r}"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    if kind == "string_pattern_mismatch":
+        return f"expected text matching {ctx.get('pattern')}, got {found!r}"
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        return f"{_lower(err['msg'])}, got {_kind(found)} {found!r}"
+    return f"{_lower(err['msg'])}, got {found!r}"
+
+
+def _lower(msg: str) -> str:
+    return msg[:1].lower() + msg[1:]
+
+
+def _kind(value: object) -> str:
+    names = {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number", bool: "true/false"}
+    return "nothing" if value is None else names.get(type(value), type(value).__name__)
+
+
+def _unknown_field(model: type[BaseModel], loc: Loc) -> str:
+    allowed = _fields_at(model, loc[:-1])
+    name = str(loc[-1])
+    close = difflib.get_close_matches(name, allowed, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown field {name!r} (expected one of: {', '.join(allowed)}){hint}"
+
+
+def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    """Names of the fields allowed at ``loc`` inside ``model``, following nested models, lists and dicts."""
+    current: Any = model
+    for part in loc:
+        if isinstance(current, type) and issubclass(current, BaseModel) and isinstance(part, str):
+            field = next((f for n, f in current.model_fields.items() if (f.alias or n) == part), None)
+            current = field.annotation if field else None
+        current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or n for n, f in current.model_fields.items()]
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model inside ``X | None``, ``tuple[X, ...]`` or ``dict[str, X]``."""
+    for _ in range(4):
+        args = [a for a in getattr(annotation, "__args__", ()) if a is not type(None) and a is not Ellipsis]
+        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return annotation
+        if models:
+            return models[-1]
+        if not args:
+            return annotation
+        annotation = args[-1]
+    return annotation

@@ -1,0 +1,150 @@
+"""Markdown render: sandboxed templates, template errors with file and line, data always literal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from briefs import OPTION, build_tree
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from briefgen.build import render
+from briefgen.cli import main
+from briefgen.errors import TemplateError
+from briefgen.project import load
+from briefgen.render.markdown import escape_cell, escape_md
+
+PAYLOADS = [
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "{{ memo.__class__.__init__.__globals__ }}",
+    "{{ self._TemplateReference__context }}",
+    "{{ lipsum.__globals__['os'].system('true') }}",
+    "{% for i in range(10**9) %}x{% endfor %}",
+    "{{ 'x' * 100000000 }}",
+    "{{ memo.options.append(1) }}",
+    "{% include '../briefgen.yaml' %}",
+    "{% extends '/etc/passwd' %}",
+]
+
+
+def test_template_injection_payloads_are_refused(tmp_path: Path) -> None:
+    root = build_tree(tmp_path, {})
+    for i, payload in enumerate(PAYLOADS):
+        (root / "templates" / "partner.md.j2").write_text(f"line one\n\n{payload}\n")
+        brief = load(root)
+        with pytest.raises(TemplateError) as caught:
+            render(brief, "test-memo", "partner", "md")
+        message = str(caught.value)
+        assert message.startswith("templates/"), (i, message)
+        if "include" not in payload and "extends" not in payload:
+            assert message.startswith("templates/partner.md.j2:3: template:"), (i, message)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "{% extends 'base.md.j2' %}\n{% block body %}\n{% if %}\n{% endblock %}\n",
+            "templates/partner.md.j2:3: template: syntax error",
+        ),
+        (
+            "{% extends 'base.md.j2' %}\n{% block body %}\n\n{{ memo.no_such_thing }}\n{% endblock %}\n",
+            "templates/partner.md.j2:4: template: undefined",
+        ),
+        ("a\n{{ memo.__class__ }}\n", "templates/partner.md.j2:2: template: sandbox violation"),
+    ],
+)
+def test_template_errors_name_file_and_line_in_the_cli(tmp_path: Path, source: str, expected: str) -> None:
+    root = build_tree(tmp_path, {})
+    (root / "templates" / "partner.md.j2").write_text(source)
+    result = CliRunner().invoke(main, ["build", "-p", str(root), "--format", "md"])
+    assert result.exit_code == 1
+    assert expected in result.output, result.output
+    assert "Traceback" not in result.output
+    assert not (root / "outputs" / "test-memo").exists(), "a failed build wrote outputs"
+
+
+def test_syntax_error_in_a_parent_template_names_the_parent(tmp_path: Path) -> None:
+    root = build_tree(tmp_path, {})
+    base = root / "templates" / "base.md.j2"
+    base.write_text(base.read_text() + "\n{% endif %}\n")
+    with pytest.raises(TemplateError, match=r"^templates/base\.md\.j2:\d+: template: syntax error"):
+        render(load(root), "test-memo", "partner", "md")
+
+
+def plain_text(markdown: str) -> str:
+    """The text a reader sees: inline content of every token, joined by spaces."""
+    tokens = MarkdownIt("commonmark", {"html": False}).enable("table").parse(markdown)
+    return " ".join(
+        t.content
+        for tok in tokens
+        if tok.type == "inline"
+        for t in tok.children or []
+        if t.type in ("text", "code_inline")
+    )
+
+
+hostile = (
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn"), blacklist_characters="\u00a0\u2028\u2029\u3000"
+        ),
+        min_size=1,
+        max_size=60,
+    )
+    .map(lambda s: " ".join(s.split()))
+    .filter(bool)
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile)
+def test_escaped_text_reads_back_literally(text: str) -> None:
+    assert plain_text(escape_md(text)) == text
+    table = f"| a | b |\n|---|---|\n| {escape_cell(text)} | x |\n"
+    tokens = MarkdownIt("commonmark").enable("table").parse(table)
+    cells = [t for t in tokens if t.type == "td_open"]
+    assert len(cells) == 2, "data broke the table"
+    assert plain_text(table).split(" ", 2)[2].rsplit(" ", 1)[0] == text
+
+
+SAMPLES = [
+    "a | b",
+    "**bold**",
+    "`code`",
+    "<script>alert(1)</script>",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "مرحبا بالعالم",
+    "emoji 🚀🛰️",
+    "x" * 300,
+    "# not a heading",
+    "1. not a list",
+    "> not a quote",
+    "[link](http://x)",
+    "_x_",
+]
+
+
+def test_hostile_data_stays_literal_in_every_audience(tmp_path: Path) -> None:
+    text = " ".join(SAMPLES[:6])
+    option = (
+        OPTION.format(id="alpha")
+        .replace("It helps.", f"'{text}'")
+        .replace("summary: The alpha option.", f"summary: '{' '.join(SAMPLES[6:])}'")
+    )
+    root = build_tree(tmp_path, {"options/alpha.yaml": option})
+    brief = load(root)
+    for audience in ("principal", "working-level", "partner"):
+        markdown = render(brief, "test-memo", audience, "md")
+        assert isinstance(markdown, str)
+        seen = plain_text(markdown)
+        if audience == "working-level":
+            assert text in seen, audience
+        if audience == "principal":
+            assert " ".join(SAMPLES[6:]) in seen
+        assert "49" not in seen
