@@ -14,6 +14,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/briefgen check
+	$(BIN)/briefgen build
+	@echo "Sample memos: outputs/kazakhstan-space/{principal,working-level,partner}.{md,docx}"
 
 test: $(STAMP) lint typecheck pytest
 

@@ -282,8 +282,12 @@ def _build_target(
     history = History(entry.version, _date(entry.date), entry.changes) if entry else History(1, first_day, ())
     ctx, rendered = render_md(brief, target, today, history)
     text_digest = _digest(rendered.text.encode("utf-8"))
-    if entry is not None and content_may_change and text_digest != entry.digests.get("content"):
-        note = change_note(entry.snapshot, snapshot(brief, ctx, rendered.cited), _titles(brief))
+    seen = snapshot(brief, ctx, rendered.cited)
+    # A new revision when what the memo shows or relies on changed: its text, or a record, risk, rank or option it
+    # shows (a cited record's claim may change without the memo quoting it: the memo still rests on it).
+    revised = text_digest != entry.digests.get("content") or seen != entry.snapshot if entry else False
+    if entry is not None and content_may_change and revised:
+        note = change_note(entry.snapshot, seen, _titles(brief))
         history = History(entry.version + 1, first_day, note)
         ctx, rendered = render_md(brief, target, today, history)
         text_digest = _digest(rendered.text.encode("utf-8"))

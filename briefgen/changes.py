@@ -7,10 +7,11 @@ moved, and options whose definitions were revised. Pure functions."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict
 
 from briefgen.assemble import MemoContext
 from briefgen.deps import resolve
-from briefgen.manifest import Snapshot
+from briefgen.manifest import Snapshot, fingerprint
 from briefgen.validate import Brief
 
 CLAIM_CHARS = 90
@@ -22,7 +23,8 @@ def snapshot(brief: Brief, ctx: MemoContext, cited: Iterable[str]) -> Snapshot:
     records = {r: (resolve(brief, f"record:{r}", never), _short(brief.records[r].claim)) for r in cited}
     risks = {risk.id: (risk.level.label, risk.residual_level.label) for o in ctx.options for risk in o.risks}
     ranks = {o.id: o.rank for o in ctx.options if o.rank is not None}
-    options = {o.id: resolve(brief, f"option:{o.id}", never) for o in ctx.options}
+    # Fingerprint what the audience sees of each option, so an edit to a withheld portion is no change for it.
+    options = {o.id: fingerprint([asdict(o), o.rank]) for o in ctx.options}
     return Snapshot(records=records, risks=risks, ranks=ranks, options=options)
 
 

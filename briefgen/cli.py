@@ -166,3 +166,33 @@ def init(ctx: click.Context, directory: str) -> None:
 
     files = _run(ctx, lambda: scaffold(directory))
     click.echo(f"created {directory} with {len(files)} files; next: cd {directory} && briefgen build")
+
+
+@main.command()
+@project_option
+@as_of_option
+@click.pass_context
+def watch(ctx: click.Context, project: str | None, as_of: dt.date | None) -> None:
+    """Rebuild on every change to briefgen.yaml, evidence/, options/ or templates/; Ctrl-C stops."""
+    from briefgen.build import build as build_project
+    from briefgen.project import project_root
+    from briefgen.watch import watch as watch_project
+
+    root = _run(ctx, lambda: project_root(project))
+
+    def rebuild() -> str:
+        return str(build_project(root, as_of=as_of, on_wait=_say))
+
+    watch_project(root, rebuild, lambda line: click.echo(line), _print_error)
+
+
+def _print_error(err: BriefgenError) -> None:
+    from rich.console import Console
+
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    lines = [str(p) for p in err.problems] if isinstance(err, InputError) else [str(err)]
+    console.print("\n".join(lines), markup=False, style="red")
+    if isinstance(err, InputError):
+        console.print(
+            f"{len(lines)} error{'s' if len(lines) != 1 else ''}; still watching", markup=False, style="bold red"
+        )

@@ -146,9 +146,7 @@ def parse_yaml(raw: bytes, path: str) -> Document:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        raise InputError([Problem(path, line, "", f"YAML syntax error: {exc.problem or exc.context}")]) from None
+        raise InputError([_syntax_problem(path, exc)]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(path, 0, "", f"YAML error: {exc}")]) from None
     if node is None:
@@ -158,6 +156,16 @@ def parse_yaml(raw: bytes, path: str) -> Document:
     if walker.problems:
         raise InputError(walker.problems)
     return Document(path, data, hashlib.sha256(raw).hexdigest()[:16], walker.lines)
+
+
+def _syntax_problem(path: str, exc: yaml.MarkedYAMLError) -> Problem:
+    """Where the parser noticed the problem, and where the construct it was parsing began if that is elsewhere."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 0
+    message = f"YAML syntax error: {exc.problem or exc.context}"
+    if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+        message += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+    return Problem(path, line, "", message)
 
 
 def _decode(raw: bytes, path: str) -> str:

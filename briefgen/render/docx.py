@@ -12,7 +12,6 @@ like the header row.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -77,7 +76,7 @@ def markdown_to_docx(markdown: str, settings: DocxSettings) -> bytes:
     body[0:0] = x.parse_fragment(writer.markup(_parser().parse(markdown)))
     _write_marking(reference, settings.marking)
     _pin_core_properties(document, settings)
-    return x.normalized_package(_saved(document))
+    return x.package_bytes(document.part.package)
 
 
 # --- settings and reference -----------------------------------------------------
@@ -336,6 +335,8 @@ def _plain_text(children: Sequence[Token]) -> str:
 
 def _all_bold(children: Sequence[Token]) -> bool:
     """True when one ``**...**`` span holds the cell's whole content."""
+    if not any(child.type == "strong_open" for child in children[:2]):
+        return False
     tokens = [c for c in children if c.type != "text" or c.content]  # markdown-it leaves empty ones
     if len(tokens) < 3 or tokens[0].type != "strong_open" or tokens[-1].type != "strong_close":
         return False
@@ -349,10 +350,7 @@ def _all_bold(children: Sequence[Token]) -> bool:
 
 def _level_fill(text: str, heat: Mapping[str, str]) -> str | None:
     """The heat fill for a cell reading "High" or "High: R-1, R-2"; None for other text."""
-    for label, fill in heat.items():
-        if text == label or text.startswith(f"{label}:"):
-            return fill
-    return None
+    return heat.get(text.partition(":")[0])
 
 
 # --- header, footer, properties, bytes ----------------------------------------------
@@ -367,7 +365,7 @@ def _write_marking(reference: Reference, marking: str) -> None:
     marking_run = x.run(label, **_marking_look(label))
     header = x.paragraph_start(reference.style_ids["Header"], align="right") + marking_run + x.PARAGRAPH_END
     width = reference.text_width
-    stops = [*(("clear", pos) for pos in reference.footer_tabs if pos != width), ("right", width)]
+    stops = (*(("clear", pos) for pos in reference.footer_tabs if pos != width), ("right", width))
     footer = "".join(
         (
             x.paragraph_start(reference.style_ids["Footer"], tabs=stops),
@@ -430,9 +428,3 @@ def _utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
-
-
-def _saved(document: Document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()

@@ -12,13 +12,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import repeat
 from types import MappingProxyType
 from typing import Any
 
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.package import OpcPackage
+from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
@@ -26,6 +29,7 @@ Element = Any  # lxml ships no type information; elements are lxml.etree._Elemen
 
 # Characters XML 1.0 forbids (C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/F).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NEEDS_ESCAPING = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TEXT_SPLIT = re.compile("([\t\n])")
 
 PARAGRAPH_END = "</w:p>"
@@ -67,6 +71,8 @@ def xml_safe(text: str) -> str:
 
 
 def escape_text(text: str) -> str:
+    if _NEEDS_ESCAPING.search(text) is None:  # the common case: nothing to do
+        return text
     return xml_safe(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -79,12 +85,13 @@ def parse_fragment(markup: str) -> list[Element]:
     return list(parse_xml(f"<w:body {nsdecls('w', 'r')}>{markup}</w:body>"))
 
 
+@cache  # few distinct paragraph starts occur in a document
 def paragraph_start(
     style_id: str | None = None,
     *,
     num: tuple[str, str] | None = None,
     rule_below: bool = False,
-    tabs: Iterable[tuple[str, int]] = (),
+    tabs: tuple[tuple[str, int], ...] = (),
     space_after: int | None = None,
     align: str | None = None,
 ) -> str:
@@ -224,6 +231,7 @@ def relative_luminance(fill: str) -> float:
     return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
 
 
+@cache
 def text_colour_on(fill: str) -> str:
     """``FFFFFF`` or ``000000``: whichever contrasts more with ``fill`` (WCAG ratio).
 
@@ -252,6 +260,7 @@ def row_start(*, header: bool) -> str:
     return f"<w:tr><w:trPr><w:cantSplit/>{'<w:tblHeader/>' if header else ''}</w:trPr>"
 
 
+@cache
 def cell_start(width: int, fill: str | None = None) -> str:
     """``<w:tc>`` with its width (dxa) and optional solid fill.
 
@@ -270,19 +279,20 @@ def estimated_widths(columns: Sequence[Sequence[str]], total: int, em: int) -> l
     """
     minimums, maximums = [], []
     for texts in columns:
-        line = [_ems(text) for text in texts]
-        unbreakable = [_unbreakable_ems(text) for text in texts]
-        line[0], unbreakable[0] = line[0] * _BOLD_FACTOR, unbreakable[0] * _BOLD_FACTOR
-        maximums.append(int(max(line) * em) + CELL_PADDING)
-        minimums.append(min(int(max(unbreakable) * em), LONGEST_WORD_KEPT) + CELL_PADDING)
+        widths = [_line_and_unbreakable_ems(text) for text in texts]
+        widths[0] = (widths[0][0] * _BOLD_FACTOR, widths[0][1] * _BOLD_FACTOR)
+        maximums.append(int(max(line for line, _ in widths) * em) + CELL_PADDING)
+        longest = max(unbreakable for _, unbreakable in widths)
+        minimums.append(min(int(longest * em), LONGEST_WORD_KEPT) + CELL_PADDING)
     return column_widths(minimums, maximums, total)
 
 
-def _unbreakable_ems(text: str) -> float:
-    """What must stay on one line: a short cell ("Very High") whole, else the longest word."""
-    if len(text) <= SHORT_CELL:
-        return _ems(text)
-    return max(map(_ems, text.split()), default=0.0)
+def _line_and_unbreakable_ems(text: str) -> tuple[float, float]:
+    """Widths of ``text`` on one line and of what must stay on one line: a short cell
+    ("Very High") whole, else its longest word."""
+    words = [_ems(word) for word in text.split()]
+    line = sum(words) + _CHAR_EMS[" "] * max(len(words) - 1, 0)
+    return (line, line) if len(text) <= SHORT_CELL else (line, max(words, default=0.0))
 
 
 def _ems(text: str) -> float:
@@ -322,21 +332,43 @@ def _apportion(shares: Sequence[float], total: int) -> list[int]:
 # --- package bytes ------------------------------------------------------------------
 
 
-def normalized_package(data: bytes) -> bytes:
-    """Rewrite an OPC zip so equal content gives equal bytes.
+def package_bytes(package: OpcPackage) -> bytes:
+    """The package as .docx bytes: equal content always gives equal bytes.
 
-    python-docx stamps entries with the current time; here every entry gets a fixed
-    timestamp and attributes, ``[Content_Types].xml`` comes first and the rest sorted.
+    Written here rather than by python-docx's ``save``, which stamps zip entries with the
+    current time: every entry gets a fixed timestamp and attributes, ``[Content_Types].xml``
+    comes first and the other entries are sorted.
     """
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = {name: source.read(name) for name in source.namelist()}
-    names = sorted(entries, key=lambda name: (name != CONTENT_TYPES, name))
+    parts = list(package.iter_parts())
+    entries = {CONTENT_TYPES: _content_types(parts), "_rels/.rels": _bytes(package.rels.xml)}
+    for part in parts:
+        entries[part.partname.membername] = part.blob
+        if part.rels:
+            entries[part.partname.rels_uri.membername] = _bytes(part.rels.xml)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
-        for name in names:
+        for name in sorted(entries, key=lambda name: (name != CONTENT_TYPES, name)):
             info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            target.writestr(info, entries[name], compresslevel=6)
+            target.writestr(info, entries[name], compresslevel=1)  # fastest; a few KB larger
     return out.getvalue()
+
+
+def _content_types(parts: Sequence[Part]) -> bytes:
+    """``[Content_Types].xml``: defaults for .rels and .xml, an override for every part."""
+    overrides = "".join(
+        f'<Override PartName="{escape_attr(partname)}" ContentType="{escape_attr(content_type)}"/>'
+        for partname, content_type in sorted((str(part.partname), part.content_type) for part in parts)
+    )
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        f'<Default Extension="rels" ContentType="{CT.OPC_RELATIONSHIPS}"/>'
+        f'<Default Extension="xml" ContentType="{CT.XML}"/>{overrides}</Types>'
+    ).encode()
+
+
+def _bytes(xml: str | bytes) -> bytes:
+    return xml.encode() if isinstance(xml, str) else xml

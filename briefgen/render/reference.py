@@ -31,7 +31,7 @@ from docx.shared import Inches
 from docx.styles import BabelFish
 
 from briefgen.errors import RenderError
-from briefgen.render.docx_xml import Element, normalized_package, w
+from briefgen.render.docx_xml import Element, package_bytes, w
 
 BODY_FONT = "Arial"
 CODE_FONT = "Courier New"
@@ -154,9 +154,7 @@ def build_reference_docx() -> bytes:
     body = document.element.body
     for child in list(body)[:-1]:
         body.remove(child)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return normalized_package(buffer.getvalue())
+    return package_bytes(document.part.package)
 
 
 def _drop_extra_parts(document: Document) -> None:
@@ -327,6 +325,8 @@ def _required_styles(document: Document, name: str) -> dict[str, Element]:
         style = found.get(style_name)
         if style is None:
             problems.append(f"{name}: missing style {style_name!r} (needed for {purpose})")
+        elif not style.get(w("styleId")):
+            problems.append(f"{name}: style {style_name!r} has no w:styleId (needed for {purpose})")
         elif (style.get(w("type")) or "paragraph") != kind:
             problems.append(
                 f"{name}: style {style_name!r} is a {style.get(w('type'))} style, "
@@ -340,7 +340,7 @@ def _required_styles(document: Document, name: str) -> dict[str, Element]:
 def _text_width(document: Document, name: str) -> int:
     """Twips between the margins of the section that ends the body."""
     body = document.element.body
-    if len(body) == 0 or body[-1].tag != w("sectPr"):
+    if body is None or len(body) == 0 or body[-1].tag != w("sectPr"):
         raise RenderError(f"{name}: the body does not end with section properties (w:sectPr)")
     section = document.sections[-1]
     page, left, right = section.page_width, section.left_margin, section.right_margin

@@ -1,0 +1,56 @@
+"""``briefgen watch``: rebuild when inputs change. The loop is handed a build callable and knows nothing of build
+internals (MkDocs' live-reload habit); it keeps running through errors and exits cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from briefgen.errors import BriefgenError
+
+WATCHED = ("briefgen.yaml", "evidence", "options", "templates")
+
+
+def watch(
+    root: Path,
+    rebuild: Callable[[], str],
+    report: Callable[[str], None],
+    report_error: Callable[[BriefgenError], None],
+    debounce_ms: int = 400,
+    changes: Callable[..., Iterable[object]] | None = None,
+) -> None:
+    """Run ``rebuild`` once, then again after every settled batch of changes to the watched inputs.
+
+    ``rebuild`` returns a one-line summary; a BriefgenError it raises is reported and watching goes on."""
+    if changes is None:
+        from watchfiles import watch as watch_changes
+
+        changes = watch_changes
+    paths = [root / name for name in WATCHED if (root / name).exists()]
+    _attempt(rebuild, report, report_error, "initial build")
+    report(f"watching {', '.join(p.name for p in paths)} in {root} (Ctrl-C to stop)")
+    try:
+        for batch in changes(*paths, debounce=debounce_ms, raise_interrupt=False, watch_filter=_relevant):
+            _attempt(rebuild, report, report_error, _describe(root, batch))
+    except KeyboardInterrupt:
+        pass
+
+
+def _attempt(
+    rebuild: Callable[[], str], report: Callable[[str], None], report_error: Callable[[BriefgenError], None], why: str
+) -> None:
+    try:
+        report(f"{why}: {rebuild()}")
+    except BriefgenError as err:
+        report_error(err)
+
+
+def _relevant(change: object, path: str) -> bool:
+    name = Path(path).name
+    return not (name.startswith(".") or name.endswith("~") or name.endswith(".swp"))
+
+
+def _describe(root: Path, batch: object) -> str:
+    names = sorted({Path(p).resolve().relative_to(root.resolve()).as_posix() for _, p in batch})  # type: ignore[attr-defined]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"changed {shown}"

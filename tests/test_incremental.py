@@ -1,0 +1,185 @@
+"""Incremental builds: an output is rebuilt exactly when something it depends on changed, never churned, and a
+rebuilt memo says what changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from briefs import EVIDENCE, build_tree
+from click.testing import CliRunner
+
+from briefgen.build import build
+from briefgen.cli import main
+
+DAY1 = dt.date(2025, 6, 10)
+DAY2 = dt.date(2025, 7, 20)
+UNCITED = """
+  - id: E-3
+    claim: A record nobody cites.
+    quote: "Nobody cites this."
+    credibility: 3
+    as_of: 2024-05
+"""
+
+
+def files(root: Path) -> dict[str, tuple[int, bytes]]:
+    """Every memo output with its inode and bytes: a rewrite (even of equal bytes) changes the inode."""
+    return {p.relative_to(root).as_posix(): (p.stat().st_ino, p.read_bytes()) for p in sorted(root.glob("outputs/*/*"))}
+
+
+def rewritten(before: dict[str, tuple[int, bytes]], after: dict[str, tuple[int, bytes]]) -> list[str]:
+    return sorted(k for k in after if before.get(k) != after[k])
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = build_tree(tmp_path, {"evidence/src-one.yaml": EVIDENCE + UNCITED})
+    build(root, as_of=DAY1)
+    return root
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new))
+
+
+def test_no_change_rewrites_nothing(project: Path) -> None:
+    before = files(project)
+    result = build(project, as_of=DAY1)
+    assert result.written == () and len(result.unchanged) == 6
+    assert files(project) == before
+
+
+def test_uncited_record_edited_rewrites_nothing(project: Path) -> None:
+    before = files(project)
+    edit(project / "evidence" / "src-one.yaml", "A record nobody cites.", "A record nobody cites, revised.")
+    result = build(project, as_of=DAY1)
+    assert result.written == ()
+    assert files(project) == before
+
+
+def test_cited_record_edited_rewrites_exactly_its_citers_with_a_change_note(project: Path) -> None:
+    before = files(project)
+    edit(project / "evidence" / "src-one.yaml", "claim: Something happened.", "claim: Something big happened.")
+    result = build(project, as_of=DAY2)
+    expected = [f"outputs/test-memo/{a}.{f}" for a in ("principal", "working-level") for f in ("docx", "md")]
+    assert sorted(result.written) == expected
+    assert rewritten(before, files(project)) == expected
+    paper = (project / "outputs/test-memo/working-level.md").read_text()
+    assert "## What changed in version 2" in paper
+    assert "- Revised E-1: Something big happened." in paper
+    assert "**Date:** 20 July 2025 · **Version:** 2" in paper
+    principal = (project / "outputs/test-memo/principal.md").read_text()
+    assert "**What changed:** Revised E-1: Something big happened." in principal
+    partner = (project / "outputs/test-memo/partner.md").read_text()
+    assert "10 June 2025" in partner and "What changed" not in partner
+    assert build(project, as_of=DAY2).written == (), "a second build churned"
+
+
+def test_template_edited_rewrites_only_its_audience(project: Path) -> None:
+    before = files(project)
+    edit(project / "templates" / "partner.md.j2", "## What we propose", "## Our proposal")
+    result = build(project, as_of=DAY2)
+    assert sorted(result.written) == ["outputs/test-memo/partner.docx", "outputs/test-memo/partner.md"]
+    assert rewritten(before, files(project)) == sorted(result.written)
+    partner = (project / "outputs/test-memo/partner.md").read_text()
+    assert "Wording or layout revised; no change to evidence, risk levels or ranks" not in partner  # partner shows none
+
+
+def test_base_template_edited_rewrites_every_audience(project: Path) -> None:
+    edit(
+        project / "templates" / "base.md.j2",
+        "{% block footer %}**{{ memo.marking }}**",
+        "{% block footer %}**{{ memo.marking }}** (end)",
+    )
+    result = build(project, as_of=DAY2)
+    assert len(result.written) == 6
+    paper = (project / "outputs/test-memo/working-level.md").read_text()
+    assert paper.rstrip().endswith("(end)")
+    assert "- Wording or layout revised; no change to evidence, risk levels or ranks" in paper
+
+
+def test_base_template_edit_in_an_overridden_block_rewrites_nothing(project: Path) -> None:
+    edit(project / "templates" / "base.md.j2", "## Notes", "## Endnotes")  # every audience here overrides or skips it
+    assert build(project, as_of=DAY2).written == ()
+
+
+def test_reference_document_edited_rewrites_only_word_outputs(project: Path) -> None:
+    before = files(project)
+    ref = project / "templates" / "reference.docx"
+    source = zipfile.ZipFile(io.BytesIO(ref.read_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/styles.xml":
+                data = data.replace(b"1F3864", b"7F1F1F")
+            target.writestr(item, data)
+    ref.write_bytes(out.getvalue())
+    result = build(project, as_of=DAY2)
+    assert sorted(result.written) == [f"outputs/test-memo/{a}.docx" for a in ("partner", "principal", "working-level")]
+    assert rewritten(before, files(project)) == sorted(result.written)
+
+
+def test_deleted_output_is_rebuilt(project: Path) -> None:
+    (project / "outputs/test-memo/principal.docx").unlink()
+    assert build(project, as_of=DAY1).written == ("outputs/test-memo/principal.docx",)
+
+
+def test_dry_run_lists_what_and_why_and_writes_nothing(project: Path) -> None:
+    edit(project / "evidence" / "src-one.yaml", "claim: Something happened.", "claim: Something big happened.")
+    before = files(project)
+    manifest = (project / "outputs" / "manifest.json").read_bytes()
+    result = CliRunner().invoke(main, ["build", "-p", str(project), "--dry-run", "--as-of", "2025-07-20"])
+    assert result.exit_code == 0, result.output
+    assert "would rebuild outputs/test-memo/working-level.md: record E-1 changed" in result.output
+    assert "2 to rebuild, 2 up to date (dry run)" in result.output.replace("4 to rebuild", "2 to rebuild") or (
+        "4 to rebuild, 2 up to date (dry run)" in result.output
+    )
+    assert files(project) == before
+    assert (project / "outputs" / "manifest.json").read_bytes() == manifest
+
+
+def test_risk_level_and_rank_moves_are_named(project: Path) -> None:
+    edit(project / "options" / "beta.yaml", "score: 4", "score: 5")
+    edit(project / "options" / "alpha.yaml", "likelihood: moderate", "likelihood: very-high")
+    build(project, as_of=DAY2)
+    paper = (project / "outputs/test-memo/working-level.md").read_text()
+    assert "- Risk R-alpha-1 level Moderate → High" in paper
+    assert "- Rank of Option alpha: 1 → 2" in paper
+    assert "- Option revised: Option beta" in paper
+
+
+def test_evidence_turning_stale_rebuilds_and_is_flagged(project: Path) -> None:
+    assert build(project, as_of=DAY1).written == ()
+    later = dt.date(2025, 12, 1)  # E-1 (as of 2024-05) is stale after 30 November 2025 with the 18-month default
+    result = build(project, as_of=later)
+    assert "outputs/test-memo/working-level.md" in result.written
+    paper = (project / "outputs/test-memo/working-level.md").read_text()
+    assert "grade B2; as of May 2024; *stale*" in paper and "grade B3; as of 2024.)" in paper
+    assert "1 of the 2 cited records is older than 18 months and marked *stale* in the notes" in paper
+
+
+def test_check_strict_fails_on_stale_cited_evidence(project: Path) -> None:
+    ok = CliRunner().invoke(main, ["check", "-p", str(project), "--strict", "--as-of", "2025-11-30"])
+    assert ok.exit_code == 0, ok.output
+    stale = CliRunner().invoke(main, ["check", "-p", str(project), "--strict", "--as-of", "2025-12-01"])
+    assert stale.exit_code == 1
+    assert (
+        "evidence/src-one.yaml:12: records[0].as_of: E-1 is stale: as of 2024-05, older than 18 months" in stale.output
+    )
+    assert "E-3" not in stale.output  # uncited
+
+
+def test_manifest_records_exact_dependencies(project: Path) -> None:
+    manifest = json.loads((project / "outputs" / "manifest.json").read_text())
+    deps = manifest["entries"]["test-memo/principal"]["deps"]
+    assert "record:E-1" in deps and "record:E-2" not in deps and "record:E-3" not in deps
+    assert {"template:base.md.j2", "template:principal.md.j2", "option:alpha", "option:beta"} <= set(deps)
+    assert "reference" in manifest["entries"]["test-memo/principal"]["docx_deps"]
