@@ -73,10 +73,15 @@ def _brief(options: int, memos: int, audiences: int) -> str:
         for k in range(audiences)
     )
     crits = "\n".join(f"  - {{id: c{c}, name: Criterion {c}, weight: {c + 1}}}" for c in range(5))
-    opts = ", ".join(f"opt-{i}" for i in range(options))
+
+    def weighed(m: int) -> list[str]:
+        """Each memo weighs up to four options of its own, so one record concerns only some memos."""
+        chosen = dict.fromkeys(f"opt-{(m + step) % options}" for step in (0, 1, 3, 7))
+        return list(chosen)
+
     memo_list = "\n".join(
         f"  - id: memo-{m}\n    question: Question {m}?\n    date: 2026-01-01\n    decide_by: 2026-02-01\n"
-        f"    options: [{opts}]\n    recommendation: opt-0\n"
+        f"    options: [{', '.join(weighed(m))}]\n    recommendation: {weighed(m)[0]}\n"
         f"    audiences: [{', '.join(f'a{k}' for k in range(audiences))}]\n"
         f"    bluf: Bottom line {m}."
         for m in range(memos)

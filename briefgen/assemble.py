@@ -163,7 +163,7 @@ def assemble(brief: Brief, memo: Memo, audience_id: str, today: dt.date, history
     history = history or History()
     audience = brief.spec.audiences[audience_id]
     gate = _Gate(audience.max_marking)
-    evidence = {i: e for i, e in _all_evidence(brief, today).items() if gate.allows(e.marking)}
+    evidence = {i: e for i, e in _evidence(brief, _citable(brief, memo), today).items() if gate.allows(e.marking)}
     options = _rank(_option_views(brief, memo, gate))
     recommended = next((o for o in options if o.id == memo.recommendation), None)
     judgments = [(gate.point(brief, j), j.confidence.value) for j in memo.key_judgments]
@@ -257,10 +257,17 @@ def is_stale(as_of: PartialDate, today: dt.date, months: int) -> bool:
     return stale_limit(as_of, months) < today
 
 
-def _all_evidence(brief: Brief, today: dt.date) -> dict[str, Evidence]:
+def _citable(brief: Brief, memo: Memo) -> list[str]:
+    """Every record the memo's portions cite: all a template can reach through cite()."""
+    parts = [*memo.points(), *(p for o in memo.options for p in brief.options[o].portions())]
+    return sorted({record for part in parts for record in part.evidence})
+
+
+def _evidence(brief: Brief, ids: Iterable[str], today: dt.date) -> dict[str, Evidence]:
     out: dict[str, Evidence] = {}
     months = brief.spec.stale_after_months
-    for record_id, record in brief.records.items():
+    for record_id in ids:
+        record = brief.records[record_id]
         source = brief.sources[brief.record_source[record_id]]
         out[record_id] = Evidence(
             id=record_id,

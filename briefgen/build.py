@@ -20,7 +20,7 @@ from briefgen.lock import build_lock
 from briefgen.manifest import Entry, Manifest, input_digests, read_cache, read_manifest, write_cache, write_manifest
 from briefgen.model import Memo
 from briefgen.project import project_root
-from briefgen.render.markdown import RenderedMarkdown, render_markdown
+from briefgen.render.markdown import RenderedMarkdown, Sandbox, environment, render_markdown
 from briefgen.scales import PartialDate
 from briefgen.validate import TEMPLATES_DIR, Brief, validate_project
 from briefgen.write import remove_stray_temps, write_if_changed
@@ -88,7 +88,7 @@ def _memo(brief: Brief, memo_id: str) -> Memo:
 
 
 def render_md(
-    brief: Brief, target: Target, today: dt.date, history: History | None = None
+    brief: Brief, target: Target, today: dt.date, history: History | None = None, env: Sandbox | None = None
 ) -> tuple[MemoContext, RenderedMarkdown]:
     memo = _memo(brief, target.memo_id)
     if target.audience_id not in memo.audiences:
@@ -97,7 +97,7 @@ def render_md(
         )
     ctx = assemble(brief, memo, target.audience_id, today, history or History())
     template = brief.spec.audiences[target.audience_id].template
-    return ctx, render_markdown(brief.root / TEMPLATES_DIR, template, ctx)
+    return ctx, render_markdown(env or environment(brief.root / TEMPLATES_DIR), template, ctx)
 
 
 def docx_bytes(brief: Brief, target: Target, rendered: RenderedMarkdown, date: PartialDate | None) -> bytes:
@@ -175,8 +175,9 @@ def build(
         files = load_project(root, cache)
         brief = validate_project(files)
         chosen = targets(brief, memo, audience)
+        env = environment(brief.root / TEMPLATES_DIR)
         outcomes = {
-            t: _build_target(brief, t, formats, manifest.entries.get(t.key), force, today)
+            t: _build_target(brief, t, formats, manifest.entries.get(t.key), force, today, env)
             for t in (progress(chosen) if progress and not dry_run else chosen)
         }
         plan = tuple(Planned(str(p), o.reasons) for o in outcomes.values() if o.reasons for p in sorted(o.files))
@@ -271,7 +272,13 @@ def _reasons(
 
 
 def _build_target(
-    brief: Brief, target: Target, formats: tuple[Format, ...], entry: Entry | None, force: bool, today: dt.date
+    brief: Brief,
+    target: Target,
+    formats: tuple[Format, ...],
+    entry: Entry | None,
+    force: bool,
+    today: dt.date,
+    env: Sandbox,
 ) -> _Outcome:
     reasons, content_may_change = _reasons(brief, target, entry, formats, force, today)
     if not reasons:
@@ -280,7 +287,7 @@ def _build_target(
     memo = _memo(brief, target.memo_id)
     first_day = None if memo.date else PartialDate.parse(today)
     history = History(entry.version, _date(entry.date), entry.changes) if entry else History(1, first_day, ())
-    ctx, rendered = render_md(brief, target, today, history)
+    ctx, rendered = render_md(brief, target, today, history, env)
     text_digest = _digest(rendered.text.encode("utf-8"))
     seen = snapshot(brief, ctx, rendered.cited)
     # A new revision when what the memo shows or relies on changed: its text, or a record, risk, rank or option it
@@ -289,7 +296,7 @@ def _build_target(
     if entry is not None and content_may_change and revised:
         note = change_note(entry.snapshot, seen, _titles(brief))
         history = History(entry.version + 1, first_day, note)
-        ctx, rendered = render_md(brief, target, today, history)
+        ctx, rendered = render_md(brief, target, today, history, env)
         text_digest = _digest(rendered.text.encode("utf-8"))
     files: dict[PurePosixPath, bytes] = {}
     if "md" in formats:

@@ -176,6 +176,11 @@ class Option(Frozen):
     risks: tuple[Risk, ...] = ()
     scores: dict[Id, Score] = Field(default_factory=dict)
 
+    def portions(self) -> list[Point | Risk | Score]:
+        """Every part of the option that can cite evidence or carry its own marking."""
+        extra = [p for p in (self.cost, self.reversibility, self.partner_views) if p is not None]
+        return [*self.pros, *self.cons, *self.risks, *self.scores.values(), *extra]
+
 
 PORTION_MARK = re.compile(r"^\((TLP:[A-Z+]+)\)\s*")
 
@@ -235,6 +240,21 @@ class Memo(Frozen):
     dissent: tuple[Point, ...] = ()
     partner_benefits: tuple[Point, ...] = Field(default=(), description="why the proposal serves both sides")
     attachments: tuple[ShortText, ...] = ()
+
+    def points(self) -> list[Point | Judgment]:
+        """Every paragraph of the memo that can cite evidence or carry its own marking."""
+        return [point for name in MEMO_POINTS for point in getattr(self, name)]
+
+
+MEMO_POINTS = (
+    "rationale",
+    "background",
+    "key_judgments",
+    "assumptions",
+    "implementation",
+    "dissent",
+    "partner_benefits",
+)
 
 
 class Style(Frozen):

@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from briefgen.assemble import is_stale
 from briefgen.errors import InputError, Problem, ProjectNotFound
 from briefgen.load import BRIEF_FILE, field_path, find_project, load_project
-from briefgen.model import Option
 from briefgen.validate import Brief, validate_project
 
 
@@ -59,30 +57,14 @@ def cited_records(brief: Brief) -> dict[str, str]:
     cited: dict[str, str] = {}
     for doc in brief.files.options:
         option = brief.options.get(str(doc.data.get("id"))) if isinstance(doc.data, dict) else None
-        for part in _portions(option):
+        for part in option.portions() if option else ():
             for record in part.evidence:
                 cited.setdefault(record, doc.path)
     for memo in brief.spec.memos:
-        for name in (
-            "rationale",
-            "background",
-            "key_judgments",
-            "assumptions",
-            "implementation",
-            "dissent",
-            "partner_benefits",
-        ):
-            for point in getattr(memo, name):
-                for record in point.evidence:
-                    cited.setdefault(record, brief.files.brief.path)
+        for point in memo.points():
+            for record in point.evidence:
+                cited.setdefault(record, brief.files.brief.path)
     return cited
-
-
-def _portions(option: Option | None) -> list[Any]:
-    if option is None:
-        return []
-    extra = [p for p in (option.cost, option.reversibility, option.partner_views) if p is not None]
-    return [*option.pros, *option.cons, *option.risks, *option.scores.values(), *extra]
 
 
 def stale_problems(brief: Brief, today: dt.date) -> list[Problem]:

@@ -14,6 +14,7 @@ from typing import Any
 from briefgen.errors import InputError, Problem
 from briefgen.load import Document, Loc, ProjectFiles, field_path
 from briefgen.model import (
+    MEMO_POINTS,
     PORTION_MARK,
     BriefSpec,
     EvidenceFile,
@@ -26,15 +27,6 @@ from briefgen.scales import Marking, most_restrictive
 from briefgen.validate_schema import M, parse_model
 
 TEMPLATES_DIR = "templates"
-_MEMO_POINTS = (
-    "rationale",
-    "background",
-    "key_judgments",
-    "assumptions",
-    "implementation",
-    "dissent",
-    "partner_benefits",
-)
 
 
 @dataclass(frozen=True)
@@ -223,7 +215,7 @@ def _check_memo(
             field_path((*loc, "recommendation")),
             f"expected one of the memo's options ({', '.join(memo.options)}), got {memo.recommendation!r}",
         )
-    for name in _MEMO_POINTS:
+    for name in MEMO_POINTS:
         for i, point in enumerate(getattr(memo, name)):
             yield from _unknown_ids(doc, (*loc, name, i, "evidence"), point.evidence, records, "evidence")
     if len(memo.bluf) > 400 or memo.bluf.count("\n") > 3:
@@ -299,7 +291,7 @@ def _check_markings(brief: Brief, options: list[tuple[Document, Option]]) -> Ite
 def _check_memo_markings(brief: Brief) -> Iterator[Problem]:
     doc = brief.files.brief
     for i, memo in enumerate(brief.spec.memos):
-        for name in _MEMO_POINTS:
+        for name in MEMO_POINTS:
             for j, point in enumerate(getattr(memo, name)):
                 floor = brief.evidence_marking(point.evidence)
                 if point.marking is not None and point.marking < floor:

@@ -49,7 +49,7 @@ TLP_COLOURS: Mapping[str, str] = MappingProxyType(
     {"CLEAR": "FFFFFF", "WHITE": "FFFFFF", "GREEN": "33FF00", "AMBER": "FFC000", "RED": "FF2B2B"}
 )
 CORE_TEXT_LIMIT = 255  # python-docx refuses longer core-property strings
-LIST_END_SPACE = 120  # twips after a list's last item, as after a body paragraph
+BLOCK_SPACE = 120  # twips between a list or table and the next paragraph, as between body paragraphs
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,7 @@ class _BodyWriter:
         self.lists: list[_OpenList] = []
         self.quote_depth = 0
         self.last_start: tuple[int, str | None, tuple[str, str] | None] = (-1, None, None)
+        self.after_table = False
 
     def markup(self, tokens: Sequence[Token]) -> str:
         index = 0
@@ -167,6 +168,7 @@ class _BodyWriter:
     def _block(self, token: Token) -> None:
         match token.type:
             case "heading_open":
+                self.after_table = False  # a heading keeps its style's own space before
                 self._start(self._style(f"Heading {min(int(token.tag[1:]), 4)}"))
             case "paragraph_open":
                 self._block_paragraph()
@@ -195,9 +197,12 @@ class _BodyWriter:
         return self.reference.style_ids[name]
 
     def _start(self, style_id: str | None, num: tuple[str, str] | None = None) -> None:
-        """Open a paragraph, remembering where, so a list's last item can get space after."""
+        """Open a paragraph, remembering where, so a list's last item can get space after; the first
+        paragraph after a table gets space before, as a paragraph after a paragraph would."""
         self.last_start = (len(self.out), style_id, num)
-        self.out.append(x.paragraph_start(style_id, num=num))
+        space_before = BLOCK_SPACE if self.after_table else None
+        self.after_table = False
+        self.out.append(x.paragraph_start(style_id, num=num, space_before=space_before))
 
     def _block_paragraph(self) -> None:
         """Open a paragraph styled for where it stands: list item, block quote or body."""
@@ -230,7 +235,7 @@ class _BodyWriter:
         self.lists.pop()
         index, style_id, num = self.last_start
         if not self.lists and index >= 0:
-            self.out[index] = x.paragraph_start(style_id, num=num, space_after=LIST_END_SPACE)
+            self.out[index] = x.paragraph_start(style_id, num=num, space_after=BLOCK_SPACE)
 
     def _inline(self, children: Sequence[Token], colour: str | None = None) -> None:
         """Runs (and hyperlinks) for an inline token's children."""
@@ -293,6 +298,7 @@ class _BodyWriter:
                 self.out += (x.PARAGRAPH_END, x.CELL_END)
             self.out.append(x.ROW_END)
         self.out.append(x.TABLE_END)
+        self.after_table = True
 
     def _cell_fill(self, cell: _Cell, header: bool) -> str | None:
         """Grey for headings (the header row, or a cell that is all bold, such as the heat

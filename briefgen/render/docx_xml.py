@@ -53,6 +53,7 @@ _OTHER_CHAR_EMS = 0.7  # anything else: accented letters, other scripts, symbols
 _BOLD_FACTOR = 1.1
 CELL_PADDING = 2 * 72 + 36  # the reference's Table Grid cell margins, plus slack
 SHORT_CELL = 12  # characters; a cell this short, such as "Very High", stays on one line
+CROWDED_SHARE = 0.6  # short cells stay whole while the columns' minimums take at most this share of the width
 LONGEST_WORD_KEPT = 1800  # twips; a longer word may break rather than widen its column
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -93,6 +94,7 @@ def paragraph_start(
     rule_below: bool = False,
     tabs: tuple[tuple[str, int], ...] = (),
     space_after: int | None = None,
+    space_before: int | None = None,
     align: str | None = None,
 ) -> str:
     """``<w:p>`` and its properties; ``num`` is a (numId, ilvl) pair overriding the style's
@@ -107,8 +109,10 @@ def paragraph_start(
     stops = "".join(f'<w:tab w:val="{k}" w:pos="{p}"/>' for k, p in sorted(tabs, key=lambda t: t[1]))
     if stops:
         props.append(f"<w:tabs>{stops}</w:tabs>")
-    if space_after is not None:
-        props.append(f'<w:spacing w:after="{space_after}"/>')
+    if space_after is not None or space_before is not None:
+        before = f' w:before="{space_before}"' if space_before is not None else ""
+        after = f' w:after="{space_after}"' if space_after is not None else ""
+        props.append(f"<w:spacing{before}{after}/>")
     if align is not None:
         props.append(f'<w:jc w:val="{escape_attr(align)}"/>')
     return f"<w:p><w:pPr>{''.join(props)}</w:pPr>" if props else "<w:p>"
@@ -276,23 +280,41 @@ def estimated_widths(columns: Sequence[Sequence[str]], total: int, em: int) -> l
 
     ``em`` is the table font size in twips. Each column fits what must stay on one line;
     the rest of the room goes to the columns with the longest text (:func:`column_widths`).
+    Short cells ("Very High") stay whole while that leaves the long-text columns room enough;
+    in a crowded table (a risk register) they may wrap, so that the prose columns stay readable.
     """
+    whole = _limits(columns, em, keep_short=True)
+    limits = whole if sum(whole[0]) <= total * CROWDED_SHARE else _limits(columns, em, keep_short=False)
+    demands = [sum(_line_and_unbreakable_ems(t)[0] for t in texts[1:]) / max(len(texts) - 1, 1) for texts in columns]
+    return column_widths(*limits, total, demands)
+
+
+def _limits(columns: Sequence[Sequence[str]], em: int, keep_short: bool) -> tuple[list[int], list[int]]:
     minimums, maximums = [], []
     for texts in columns:
-        widths = [_line_and_unbreakable_ems(text) for text in texts]
+        widths = [_line_and_unbreakable_ems(text, keep_short) for text in texts]
         widths[0] = (widths[0][0] * _BOLD_FACTOR, widths[0][1] * _BOLD_FACTOR)
         maximums.append(int(max(line for line, _ in widths) * em) + CELL_PADDING)
-        longest = max(unbreakable for _, unbreakable in widths)
+        longest = max(max(unbreakable for _, unbreakable in widths), widths[0][0] / 2)  # a header takes ≤ 2 lines
         minimums.append(min(int(longest * em), LONGEST_WORD_KEPT) + CELL_PADDING)
-    return column_widths(minimums, maximums, total)
+    return minimums, maximums
 
 
-def _line_and_unbreakable_ems(text: str) -> tuple[float, float]:
+def _line_and_unbreakable_ems(text: str, keep_short: bool = True) -> tuple[float, float]:
     """Widths of ``text`` on one line and of what must stay on one line: a short cell
-    ("Very High") whole, else its longest word."""
+    ("Very High") whole when ``keep_short``, else its longest word."""
     words = [_ems(word) for word in text.split()]
     line = sum(words) + _CHAR_EMS[" "] * max(len(words) - 1, 0)
-    return (line, line) if len(text) <= SHORT_CELL else (line, max(words, default=0.0))
+    if keep_short and len(text) <= SHORT_CELL:
+        return line, line
+    return line, max((_unbreakable_ems(word) for word in text.split()), default=0.0)
+
+
+def _unbreakable_ems(word: str) -> float:
+    """A long word may break after a hyphen ("remote-" / "sensing"); a short one ("R-CIV-1") stays whole."""
+    if len(word) <= SHORT_CELL:
+        return _ems(word)
+    return max(_ems(part) for part in re.split(r"(?<=-)", word) if part)
 
 
 def _ems(text: str) -> float:
@@ -300,22 +322,32 @@ def _ems(text: str) -> float:
     return sum(map(_CHAR_EMS.get, text, repeat(_OTHER_CHAR_EMS)))
 
 
-def column_widths(minimums: Sequence[int], maximums: Sequence[int], total: int) -> list[int]:
+def column_widths(
+    minimums: Sequence[int], maximums: Sequence[int], total: int, demands: Sequence[float] | None = None
+) -> list[int]:
     """Split ``total`` twips over columns the way browsers lay out automatic tables.
 
     ``minimums`` are the widths of what must stay on one line in each column (its longest
     word), ``maximums`` of its longest cell on one line. If every cell fits on one line,
     widths follow the maximums; if not even the minimums fit, they follow the minimums;
-    otherwise each column gets its minimum plus a share of the remaining room in
-    proportion to ``maximum - minimum``.
+    otherwise each column gets its minimum plus a share of the remaining room, in proportion to
+    ``demands`` (default ``maximum - minimum``; the build passes each column's mean text length, so
+    prose columns get the room), never past its maximum.
     """
     highs = [max(low, high) for low, high in zip(minimums, maximums, strict=True)]
     if sum(highs) <= total:
         return _apportion([float(h) for h in highs], total)
     if sum(minimums) >= total:
         return _apportion([float(m) for m in minimums], total)
-    room = (total - sum(minimums)) / (sum(highs) - sum(minimums))
-    return _apportion([low + (high - low) * room for low, high in zip(minimums, highs, strict=True)], total)
+    weights = list(demands) if demands is not None else [h - m for m, h in zip(minimums, highs, strict=True)]
+    widths = [float(m) for m in minimums]
+    active = [i for i, (w, h) in enumerate(zip(widths, highs, strict=True)) if h > w and weights[i] > 0]
+    while active and total - sum(widths) > 1:
+        room, weight = total - sum(widths), sum(weights[i] for i in active)
+        for i in active:
+            widths[i] = min(float(highs[i]), widths[i] + room * weights[i] / weight)
+        active = [i for i in active if highs[i] - widths[i] > 1]
+    return _apportion(widths, total)
 
 
 def _apportion(shares: Sequence[float], total: int) -> list[int]:

@@ -53,7 +53,7 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
+class Sandbox(ImmutableSandboxedEnvironment):
     """Refuses string/list blow-ups (``'x' * 10**9``) besides the usual sandbox rules, and records the marking
     of every marked object whose content the template reads: the memo is marked by what it shows."""
 
@@ -62,6 +62,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.shown: set[Marking] = set()
+        self.closures: dict[str, tuple[str, ...]] = {}
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         self._note(obj, attribute)
@@ -94,8 +95,8 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 _METADATA = frozenset({"marking", "derived_markings"})
 
 
-def environment(templates: Path) -> _Sandbox:
-    env = _Sandbox(
+def environment(templates: Path) -> Sandbox:
+    env = Sandbox(
         loader=_ConfinedLoader(str(templates)),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -192,6 +193,12 @@ def portion_mark(value: Any) -> str:
 class Note:
     number: int
     evidence: Evidence
+    first_of_source: bool
+
+    @property
+    def citation(self) -> str:
+        """Chicago notes style: the full citation at a source's first note, the short form after."""
+        return self.evidence.citation if self.first_of_source else self.evidence.short_citation
 
     @property
     def grade_meaning(self) -> str:
@@ -217,7 +224,13 @@ class _Citations:
         return self.numbers.setdefault(record_id, len(self.numbers) + 1)
 
     def notes(self) -> list[Note]:
-        return [Note(n, self.evidence[i]) for i, n in self.numbers.items()]
+        seen: set[str] = set()
+        notes = []
+        for record_id, number in self.numbers.items():
+            evidence = self.evidence[record_id]
+            notes.append(Note(number, evidence, evidence.source_id not in seen))
+            seen.add(evidence.source_id)
+        return notes
 
 
 @dataclass(frozen=True)
@@ -229,10 +242,13 @@ class RenderedMarkdown:
 
 
 def render_markdown(
-    templates: Path, template_name: str, ctx: MemoContext, extra: dict[str, Any] | None = None
+    templates: Path | Sandbox, template_name: str, ctx: MemoContext, extra: dict[str, Any] | None = None
 ) -> RenderedMarkdown:
-    """Render the memo; raise TemplateError naming the template file and line for any template failure."""
-    env = environment(templates)
+    """Render the memo; raise TemplateError naming the template file and line for any template failure.
+
+    ``templates`` is the templates folder, or an environment from :func:`environment` to reuse across renders
+    (templates are then compiled once)."""
+    env = templates if isinstance(templates, Sandbox) else environment(templates)
     text, citations = _render_pass(env, template_name, ctx, extra)
     shown = most_restrictive([*env.shown, *(ctx.evidence[i].marking for i in citations.numbers)])
     if shown != ctx.marking:  # the banner was rendered before the content: render again with the right marking
@@ -240,11 +256,12 @@ def render_markdown(
         text, citations = _render_pass(env, template_name, ctx, extra)
     if len(text) > MAX_OUTPUT_CHARS:
         raise TemplateError(f"templates/{template_name}", 0, f"output over {MAX_OUTPUT_CHARS:,} characters: refused")
-    cited = tuple(citations.numbers)
-    return RenderedMarkdown(_tidy(text), cited, ctx.marking, tuple(sorted(_template_closure(env, template_name))))
+    if template_name not in env.closures:
+        env.closures[template_name] = tuple(sorted(_template_closure(env, template_name)))
+    return RenderedMarkdown(_tidy(text), tuple(citations.numbers), ctx.marking, env.closures[template_name])
 
 
-def _render_pass(env: _Sandbox, name: str, ctx: MemoContext, extra: dict[str, Any] | None) -> tuple[str, _Citations]:
+def _render_pass(env: Sandbox, name: str, ctx: MemoContext, extra: dict[str, Any] | None) -> tuple[str, _Citations]:
     env.shown = set()
     citations = _Citations(ctx.evidence)
     variables = {"memo": ctx, "cite": citations.cite, "notes": citations.notes, **(extra or {})}
