@@ -163,7 +163,7 @@ def build(
     outputs = root / OUTPUTS_DIR
     today = as_of or dt.date.today()
     formats = FORMATS if fmt is None else (fmt,)
-    lock = contextlib.nullcontext() if dry_run else build_lock(outputs, on_wait=on_wait)
+    lock = contextlib.nullcontext() if dry_run else build_lock(root, outputs, on_wait=on_wait)
     with lock:
         if not dry_run:
             remove_stray_temps(outputs)

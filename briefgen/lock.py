@@ -1,10 +1,13 @@
-"""One build at a time per project: an advisory ``flock`` on ``outputs/.lock``.
+"""One build at a time per project: an advisory ``flock`` on the project folder itself.
 
-The kernel drops the lock when its holder dies, so a build killed with SIGKILL never blocks the next one. The lock
-file records who holds it (pid, command, start time) so that a waiting build can say what it is waiting for."""
+Locking the folder (not a file in it) creates nothing, so a build refused for bad input leaves ``outputs/`` exactly
+as it was. The kernel drops the lock when its holder dies, so a build killed with SIGKILL never blocks the next one.
+Where ``outputs/`` exists, the holder notes who it is (pid, command, start time) in ``outputs/.lock`` so that a
+waiting build can say what it is waiting for."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -20,21 +23,22 @@ LOCK_NAME = ".lock"
 
 
 @contextmanager
-def build_lock(outputs: Path, timeout: float = 120.0, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+def build_lock(
+    root: Path, outputs: Path, timeout: float = 120.0, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
     """Hold the project's build lock; wait up to ``timeout`` seconds for another build, then raise BuildLocked."""
-    outputs.mkdir(parents=True, exist_ok=True)
-    path = outputs / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        _acquire(fd, path, timeout, on_wait)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(_holder()).encode(), 0)
+        _acquire(fd, outputs / LOCK_NAME, timeout, on_wait)
+        if outputs.is_dir():
+            with contextlib.suppress(OSError):
+                (outputs / LOCK_NAME).write_text(json.dumps(_holder()), encoding="utf-8")
         yield
     finally:
         os.close(fd)  # closing releases the flock
 
 
-def _acquire(fd: int, path: Path, timeout: float, on_wait: Callable[[str], None] | None) -> None:
+def _acquire(fd: int, info: Path, timeout: float, on_wait: Callable[[str], None] | None) -> None:
     deadline = time.monotonic() + timeout
     told = False
     while True:
@@ -42,7 +46,7 @@ def _acquire(fd: int, path: Path, timeout: float, on_wait: Callable[[str], None]
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except BlockingIOError:
-            holder = describe_holder(path)
+            holder = describe_holder(info)
             if time.monotonic() >= deadline:
                 raise BuildLocked(f"another build is running ({holder}); waited {timeout:.0f} s, giving up") from None
             if on_wait and not told:
@@ -56,7 +60,7 @@ def _holder() -> dict[str, object]:
 
 
 def describe_holder(path: Path) -> str:
-    """Who holds the lock, from what it wrote: 'pid 123, started …, briefgen build'."""
+    """Who holds the lock, from what it wrote: 'pid 123, started …: briefgen build'."""
     try:
         info = json.loads(path.read_text(encoding="utf-8") or "{}")
     except (OSError, ValueError):

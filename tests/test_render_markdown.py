@@ -65,7 +65,7 @@ def test_template_errors_name_file_and_line_in_the_cli(tmp_path: Path, source: s
     assert result.exit_code == 1
     assert expected in result.output, result.output
     assert "Traceback" not in result.output
-    assert not (root / "outputs" / "test-memo").exists(), "a failed build wrote outputs"
+    assert not (root / "outputs").exists(), "a failed build wrote outputs"
 
 
 def test_syntax_error_in_a_parent_template_names_the_parent(tmp_path: Path) -> None:
