@@ -88,7 +88,8 @@ def test_a_running_build_is_named_to_the_one_that_waits(tmp_path: Path) -> None:
             sys.executable,
             "-c",
             "import sys, time\nfrom pathlib import Path\nfrom briefgen.lock import build_lock\n"
-            f"with build_lock(Path({str(tmp_path)!r}), Path({str(outputs)!r})):\n    print('locked', flush=True)\n    time.sleep(60)\n",
+            f"with build_lock(Path({str(tmp_path)!r}), Path({str(outputs)!r})):\n"
+            "    print('locked', flush=True)\n    time.sleep(60)\n",
         ],
         stdout=subprocess.PIPE,
         text=True,
