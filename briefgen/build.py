@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from briefgen.assemble import History, MemoContext, assemble
+from briefgen.assemble import assemble
 from briefgen.changes import change_note, snapshot
 from briefgen.deps import changed_keys, content_deps, current, docx_deps, fresh_until
 from briefgen.errors import BriefgenError, RenderError
 from briefgen.load import BRIEF_FILE, load_project
 from briefgen.lock import build_lock
 from briefgen.manifest import Entry, Manifest, input_digests, read_cache, read_manifest, write_cache, write_manifest
+from briefgen.memo_context import History, MemoContext
 from briefgen.model import Memo
 from briefgen.project import project_root
 from briefgen.render.markdown import RenderedMarkdown, Sandbox, environment, render_markdown

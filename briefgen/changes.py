@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict
 
-from briefgen.assemble import MemoContext
 from briefgen.deps import resolve
 from briefgen.manifest import Snapshot, fingerprint
+from briefgen.memo_context import MemoContext
 from briefgen.validate import Brief
 
 CLAIM_CHARS = 90

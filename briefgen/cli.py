@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -16,33 +16,37 @@ from briefgen.errors import BriefgenError, InputError
 if TYPE_CHECKING:
     from briefgen.build import Format
 
-F = TypeVar("F", bound=Callable[..., Any])
 
-
-def _fail(message: str, count: str | None = None) -> NoReturn:
+def _report(message: str, count: str | None = None) -> None:
+    """Errors to stderr, in red where the terminal shows colour; text is never read as rich markup."""
     from rich.console import Console
 
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     console.print(message, markup=False, style="red")
     if count:
         console.print(count, markup=False, style="bold red")
-    sys.exit(1)
+
+
+def _report_error(err: BriefgenError, suffix: str = "") -> None:
+    """One line per problem and a count for input errors; the message for any other briefgen error."""
+    if isinstance(err, InputError):
+        count = len(err.problems)
+        _report("\n".join(str(p) for p in err.problems), f"{count} error{'s' if count != 1 else ''}{suffix}")
+    else:
+        _report(str(err))
 
 
 def _run(ctx: click.Context, action: Callable[[], Any]) -> Any:
     """Run one library call inside the one error handler: briefgen errors → message, exit 1; no tracebacks."""
     try:
         return action()
-    except InputError as err:
-        lines = [str(p) for p in err.problems]
-        count = len(lines)
-        _fail("\n".join(lines), f"{count} error{'s' if count != 1 else ''}")
     except BriefgenError as err:
-        _fail(str(err))
+        _report_error(err)
     except Exception as err:  # an internal error still gets one clear line
         if ctx.obj and ctx.obj.get("debug"):
             raise
-        _fail(f"internal error: {type(err).__name__}: {err} (run with --debug for the traceback)")
+        _report(f"internal error: {type(err).__name__}: {err} (run with --debug for the traceback)")
+    sys.exit(1)
 
 
 project_option = click.option(
@@ -187,12 +191,4 @@ def watch(ctx: click.Context, project: str | None, as_of: dt.date | None) -> Non
 
 
 def _print_error(err: BriefgenError) -> None:
-    from rich.console import Console
-
-    console = Console(stderr=True, highlight=False, soft_wrap=True)
-    lines = [str(p) for p in err.problems] if isinstance(err, InputError) else [str(err)]
-    console.print("\n".join(lines), markup=False, style="red")
-    if isinstance(err, InputError):
-        console.print(
-            f"{len(lines)} error{'s' if len(lines) != 1 else ''}; still watching", markup=False, style="bold red"
-        )
+    _report_error(err, "; still watching")

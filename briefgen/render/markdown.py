@@ -18,8 +18,8 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from briefgen.assemble import Evidence, MemoContext
 from briefgen.errors import TemplateError
+from briefgen.memo_context import Evidence, MemoContext
 from briefgen.scales import CREDIBILITY_MEANING, Level, Marking, PartialDate, Reliability, most_restrictive
 
 MAX_OUTPUT_CHARS = 5_000_000
