@@ -103,7 +103,7 @@ def _index_evidence(
     records: dict[str, EvidenceRecord] = {}
     record_source: dict[str, str] = {}
     sources: dict[str, Source] = {}
-    seen: dict[str, str] = {}
+    seen: Seen = {}
     for doc, ev in evidence:
         _unique(problems, seen, ev.source.id, doc, ("source", "id"))
         sources[ev.source.id] = ev.source
@@ -114,14 +114,20 @@ def _index_evidence(
     return records, record_source, sources
 
 
-def _unique(problems: list[Problem], seen: dict[str, str], ident: str, doc: Document, loc: Loc) -> None:
-    where = f"{doc.path}:{doc.line_of(loc)}"
+Seen = dict[str, tuple[Document, Loc]]
+
+
+def _unique(problems: list[Problem], seen: Seen, ident: str, doc: Document, loc: Loc) -> None:
+    """Record where an id is first defined; report a second definition. Lines are looked up only for a report:
+    a document from the build cache has none until asked, and asking means parsing it again."""
     if ident in seen:
+        first_doc, first_loc = seen[ident]
+        where = f"{first_doc.path}:{first_doc.line_of(first_loc)}"
         problems.append(
-            Problem(doc.path, doc.line_of(loc), field_path(loc), f"duplicate id {ident!r} (also at {seen[ident]})")
+            Problem(doc.path, doc.line_of(loc), field_path(loc), f"duplicate id {ident!r} (also at {where})")
         )
     else:
-        seen[ident] = where
+        seen[ident] = (doc, loc)
 
 
 def _cited(option: Option) -> Iterator[tuple[Loc, tuple[str, ...]]]:
@@ -138,11 +144,11 @@ def _cited(option: Option) -> Iterator[tuple[Loc, tuple[str, ...]]]:
 
 
 def _check_options(options: list[tuple[Document, Option]], records: Mapping[str, EvidenceRecord]) -> Iterator[Problem]:
-    seen: dict[str, str] = {}
+    seen: Seen = {}
     problems: list[Problem] = []
     for doc, option in options:
         _unique(problems, seen, option.id, doc, ("id",))
-        risk_seen: dict[str, str] = {}
+        risk_seen: Seen = {}
         for i, risk in enumerate(option.risks):
             _unique(problems, risk_seen, risk.id, doc, ("risks", i, "id"))
         for loc, ids in _cited(option):
@@ -182,7 +188,7 @@ def _check_spec(
 ) -> Iterator[Problem]:
     doc = files.brief
     criteria = {c.id for c in spec.criteria}
-    seen: dict[str, str] = {}
+    seen: Seen = {}
     problems: list[Problem] = []
     for i, crit in enumerate(spec.criteria):
         _unique(problems, seen, crit.id, doc, ("criteria", i, "id"))
