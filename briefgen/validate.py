@@ -251,17 +251,22 @@ def _check_scores(files: ProjectFiles, criteria: set[str]) -> Iterator[Problem]:
 
 def _check_template_path(root: Path, doc: Document, loc: Loc, template: str) -> Iterator[Problem]:
     """Audience templates are files inside templates/: no absolute paths, no '..', no links out."""
-    where = (doc.path, doc.line_of(loc), field_path(loc))
+    message = _template_path_problem(root, template)
+    if message:
+        yield Problem(doc.path, doc.line_of(loc), field_path(loc), message)
+
+
+def _template_path_problem(root: Path, template: str) -> str | None:
     pure = PurePosixPath(template)
     if pure.is_absolute() or "\\" in template or ".." in pure.parts or ":" in template:
-        yield Problem(*where, f"expected a path inside {TEMPLATES_DIR}/ such as 'principal.md.j2', got {template!r}")
-        return
+        return f"expected a path inside {TEMPLATES_DIR}/ such as 'principal.md.j2', got {template!r}"
     base = (root / TEMPLATES_DIR).resolve()
     target = (base / pure).resolve()
     if not target.is_relative_to(base):
-        yield Problem(*where, f"template {template!r} leads outside {TEMPLATES_DIR}/: refused")
-    elif not target.is_file():
-        yield Problem(*where, f"template {TEMPLATES_DIR}/{template} does not exist")
+        return f"template {template!r} leads outside {TEMPLATES_DIR}/: refused"
+    if not target.is_file():
+        return f"template {TEMPLATES_DIR}/{template} does not exist"
+    return None
 
 
 def _check_reference(root: Path, doc: Document, reference: str) -> Iterator[Problem]:

@@ -183,3 +183,23 @@ def test_manifest_records_exact_dependencies(project: Path) -> None:
     assert "record:E-1" in deps and "record:E-2" not in deps and "record:E-3" not in deps
     assert {"template:base.md.j2", "template:principal.md.j2", "option:alpha", "option:beta"} <= set(deps)
     assert "reference" in manifest["entries"]["test-memo/principal"]["docx_deps"]
+
+
+def test_a_build_parses_only_the_files_that_changed(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    load_module = importlib.import_module("briefgen.load")
+    parsed: list[str] = []
+    real = load_module.parse_yaml
+
+    def counting(raw: bytes, path: str) -> object:
+        parsed.append(path)
+        return real(raw, path)
+
+    monkeypatch.setattr(load_module, "parse_yaml", counting)
+    edit(project / "options" / "beta.yaml", "It costs.", "It costs a lot.")
+    build(project, as_of=DAY2)
+    assert parsed == ["options/beta.yaml"]
+    parsed.clear()
+    assert build(project, as_of=DAY2).written == ()
+    assert parsed == [], "a build with nothing to do parsed files"
