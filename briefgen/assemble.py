@@ -34,7 +34,7 @@ def assemble(brief: Brief, memo: Memo, audience_id: str, today: dt.date, history
     history = history or History()
     audience = brief.spec.audiences[audience_id]
     gate = _Gate(audience.max_marking)
-    evidence = {i: e for i, e in _evidence(brief, _citable(brief, memo), today).items() if gate.allows(e.marking)}
+    evidence = {i: e for i, e in _evidence(brief, citable(brief, memo), today).items() if gate.allows(e.marking)}
     options = _rank(_option_views(brief, memo, gate))
     recommended = next((o for o in options if o.id == memo.recommendation), None)
     judgments = [(gate.point(brief, j), j.confidence.value) for j in memo.key_judgments]
@@ -128,7 +128,7 @@ def is_stale(as_of: PartialDate, today: dt.date, months: int) -> bool:
     return stale_limit(as_of, months) < today
 
 
-def _citable(brief: Brief, memo: Memo) -> list[str]:
+def citable(brief: Brief, memo: Memo) -> list[str]:
     """Every record the memo's portions cite: all a template can reach through cite()."""
     parts = [*memo.points(), *(p for o in memo.options for p in brief.options[o].portions())]
     return sorted({record for part in parts for record in part.evidence})

@@ -172,7 +172,7 @@ def build(
         digests = input_digests(root, INPUT_FOLDERS, [BRIEF_FILE])
         if not force and _up_to_date(root, manifest, digests, memo, audience, formats, today):
             return BuildResult((), tuple(sorted(_selected_paths(manifest, memo, audience, formats))), (), dry_run)
-        cache = read_cache(outputs)
+        cache = read_cache(root)
         files = load_project(root, cache)
         brief = validate_project(files)
         chosen = targets(brief, memo, audience)
@@ -191,7 +191,7 @@ def build(
         entries = {**manifest.entries, **{t.key: o.entry for t, o in outcomes.items()}}
         cited = {k.split(":", 1)[1] for e in entries.values() for k in e.deps if k.startswith("record:")}
         until = fresh_until(brief, cited, today)
-        write_cache(outputs, [files.brief, *files.evidence, *files.options], cache)
+        write_cache(root, [files.brief, *files.evidence, *files.options], cache)
         write_manifest(
             outputs,
             Manifest(
@@ -263,13 +263,18 @@ def _reasons(
     if force:
         return ("--force",), True
     content = changed_keys(entry.deps, current(brief, entry.deps, today))
-    reasons = [f"{key.replace(':', ' ', 1)} changed" for key in content]
+    reasons = [_reason(key) for key in content]
     if "docx" in formats and changed_keys(entry.docx_deps, docx_deps(brief)):
         reasons.append("reference document or style changed")
     for fmt in formats:
         if fmt not in entry.digests or _on_disk(brief.root, target.key, fmt) != entry.digests[fmt]:
             reasons.append(f"{target.path(fmt).name} missing or edited")
     return tuple(reasons), bool(content)
+
+
+def _reason(key: str) -> str:
+    kind, _, ident = key.partition(":")
+    return f"marking of record {ident} changed" if kind == "marking" else f"{kind} {ident} changed".replace("  ", " ")
 
 
 def _build_target(
@@ -295,7 +300,7 @@ def _build_target(
     # shows (a cited record's claim may change without the memo quoting it: the memo still rests on it).
     revised = text_digest != entry.digests.get("content") or seen != entry.snapshot if entry else False
     if entry is not None and content_may_change and revised:
-        note = change_note(entry.snapshot, seen, _titles(brief))
+        note = change_note(entry.snapshot, seen, _titles(brief), _claims(brief))
         history = History(entry.version + 1, first_day, note)
         ctx, rendered = render_md(brief, target, today, history, env)
         text_digest = _digest(rendered.text.encode("utf-8"))
@@ -320,6 +325,10 @@ def _build_target(
 
 def _date(text: str | None) -> PartialDate | None:
     return PartialDate.parse(text) if text else None
+
+
+def _claims(brief: Brief) -> dict[str, str]:
+    return {record_id: record.claim for record_id, record in brief.records.items()}
 
 
 def _titles(brief: Brief) -> dict[str, str]:

@@ -1,8 +1,9 @@
 """Change notes: what moved between two revisions of one output, as the audience saw them.
 
-A snapshot holds the records the output cited (hash and short claim), its risks' levels, its options' ranks and
-fingerprints. The note names records added, removed or revised by id with their claim, risk levels and ranks that
-moved, and options whose definitions were revised. Pure functions."""
+A snapshot holds fingerprints of the records the output showed, its risks' levels, its options' ranks and
+fingerprints. The note names records added or revised by id with their current short claim, records removed by id
+only (a record is often removed because its marking was raised above the audience: its claim must not follow it into
+the note), risk levels and ranks that moved, and options whose definitions were revised. Pure functions."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ CLAIM_CHARS = 90
 def snapshot(brief: Brief, ctx: MemoContext, cited: Iterable[str]) -> Snapshot:
     """What this revision of the output showed."""
     never = ctx.as_of
-    records = {r: (resolve(brief, f"record:{r}", never), _short(brief.records[r].claim)) for r in cited}
+    records = {r: resolve(brief, f"record:{r}", never) for r in cited}
     risks = {risk.id: (risk.level.label, risk.residual_level.label) for o in ctx.options for risk in o.risks}
     ranks = {o.id: o.rank for o in ctx.options if o.rank is not None}
     # Fingerprint what the audience sees of each option, so an edit to a withheld portion is no change for it.
@@ -28,14 +29,15 @@ def snapshot(brief: Brief, ctx: MemoContext, cited: Iterable[str]) -> Snapshot:
     return Snapshot(records=records, risks=risks, ranks=ranks, options=options)
 
 
-def change_note(old: Snapshot, new: Snapshot, titles: dict[str, str]) -> tuple[str, ...]:
-    """One line per change, in a stable order: records, risks, ranks, options."""
-    lines = [f"Added {r}: {new.records[r][1]}" for r in sorted(new.records.keys() - old.records.keys())]
-    lines += [f"Removed {r}: {old.records[r][1]}" for r in sorted(old.records.keys() - new.records.keys())]
+def change_note(old: Snapshot, new: Snapshot, titles: dict[str, str], claims: dict[str, str]) -> tuple[str, ...]:
+    """One line per change, in a stable order: records, risks, ranks, options. ``claims`` gives the current claim of
+    records the new revision shows."""
+    lines = [f"Added {r}: {_short(claims[r])}" for r in sorted(new.records.keys() - old.records.keys())]
+    lines += [f"Removed {r}" for r in sorted(old.records.keys() - new.records.keys())]
     lines += [
-        f"Revised {r}: {new.records[r][1]}"
+        f"Revised {r}: {_short(claims[r])}"
         for r in sorted(new.records.keys() & old.records.keys())
-        if new.records[r][0] != old.records[r][0]
+        if new.records[r] != old.records[r]
     ]
     for risk in sorted(new.risks.keys() & old.risks.keys()):
         (was, was_res), (now, now_res) = old.risks[risk], new.risks[risk]

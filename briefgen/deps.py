@@ -1,9 +1,11 @@
 """What each output depends on, as ``kind:id → fingerprint`` pairs, and how to fingerprint each kind now.
 
 An output's dependencies are exactly: the briefgen version, the brief's header fields, the criteria, its memo and
-audience definitions, the options the memo weighs, every template it renders through, the evidence records it cites
-(records, not files) with their sources, and which of those are stale. Word outputs add the reference document and
-the style settings. An uncited record is in no output's dependencies, so editing it rebuilds nothing."""
+audience definitions, the options the memo weighs, every template it renders through, the evidence records whose
+content it shows (cited by note or read by a template; records, not files) with their sources and which of those are
+stale, and the marking of every other record a portion of the memo or its options rests on (a marking decides whether
+a risk row, score or rank is shown at all). Word outputs add the reference document and the style settings. Editing
+the text of a record no output shows rebuilds nothing."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from briefgen import __version__
-from briefgen.assemble import is_stale, stale_limit
+from briefgen.assemble import citable, is_stale, stale_limit
 from briefgen.manifest import file_digest, fingerprint
 from briefgen.validate import TEMPLATES_DIR, Brief
 
@@ -22,13 +24,15 @@ MISSING = "missing"
 def content_deps(
     brief: Brief, memo_id: str, audience_id: str, templates: Iterable[str], cited: Iterable[str], today: dt.date
 ) -> dict[str, str]:
-    """Dependencies of an output's content, found by rendering it (templates used, records cited)."""
+    """Dependencies of an output's content, found by rendering it (templates used, records cited) and from the
+    memo's definition (every record its portions rest on)."""
     memo = next(m for m in brief.spec.memos if m.id == memo_id)
     keys = ["briefgen", "brief", "criteria", f"memo:{memo_id}", f"audience:{audience_id}"]
     keys += [f"option:{o}" for o in memo.options]
     keys += [f"template:{t}" for t in templates]
     cited = sorted(set(cited))
     keys += [f"record:{r}" for r in cited]
+    keys += [f"marking:{r}" for r in sorted(set(citable(brief, memo)) - set(cited))]
     keys += sorted({f"source:{brief.record_source[r]}" for r in cited})
     deps = {key: resolve(brief, key, today) for key in keys}
     deps["stale"] = _stale(brief, cited, today)
@@ -70,6 +74,8 @@ def resolve(brief: Brief, key: str, today: dt.date) -> str:
     if kind == "record":
         record = brief.records.get(ident)
         return fingerprint([record.model_dump(mode="json"), brief.record_marking(ident).value]) if record else MISSING
+    if kind == "marking":
+        return brief.record_marking(ident).value if ident in brief.records else MISSING
     if kind == "source":
         return _dump(brief.sources.get(ident))
     if kind == "template":

@@ -14,7 +14,7 @@ from typing import Any
 from briefgen.write import atomic_write
 
 MANIFEST_NAME = "manifest.json"
-SCHEMA = 1
+SCHEMA = 2  # 2: snapshots hold record fingerprints only (no claim text)
 
 
 def fingerprint(value: Any) -> str:
@@ -29,9 +29,10 @@ def file_digest(path: Path) -> str:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What a change note compares: cited records (hash and claim), risk levels and ranks, as the audience saw them."""
+    """What a change note compares: records shown (fingerprints only: the manifest holds no evidence text), risk
+    levels and ranks, as the audience saw them."""
 
-    records: dict[str, tuple[str, str]] = field(default_factory=dict)
+    records: dict[str, str] = field(default_factory=dict)
     risks: dict[str, tuple[str, str]] = field(default_factory=dict)
     ranks: dict[str, int] = field(default_factory=dict)
     options: dict[str, str] = field(default_factory=dict)
@@ -53,7 +54,7 @@ class Entry:
     def from_json(cls, data: Mapping[str, Any]) -> Entry:
         snap = data.get("snapshot", {})
         snapshot = Snapshot(
-            records={k: (v[0], v[1]) for k, v in snap.get("records", {}).items()},
+            records={k: str(v) for k, v in snap.get("records", {}).items()},
             risks={k: (v[0], v[1]) for k, v in snap.get("risks", {}).items()},
             ranks=dict(snap.get("ranks", {})),
             options=dict(snap.get("options", {})),
@@ -126,19 +127,20 @@ def input_digests(root: Path, folders: Iterable[str], files: Iterable[str]) -> d
     return found
 
 
-CACHE_NAME = ".cache.json"
+# The parsed inputs, kept out of outputs/ (which is shared with readers): they hold every record at every marking.
+CACHE_PATH = Path(".briefgen") / "cache.json"
 
 
-def read_cache(outputs: Path) -> dict[str, tuple[str, Any]]:
+def read_cache(root: Path) -> dict[str, tuple[str, Any]]:
     """``path → (digest, data)`` of input files parsed by an earlier build; empty if absent or unreadable."""
     try:
-        raw = json.loads((outputs / CACHE_NAME).read_text(encoding="utf-8"))
+        raw = json.loads((root / CACHE_PATH).read_text(encoding="utf-8"))
         return {path: (entry[0], entry[1]) for path, entry in raw.items()}
     except (OSError, ValueError, TypeError, IndexError, AttributeError):
         return {}
 
 
-def write_cache(outputs: Path, documents: Iterable[Any], previous: Mapping[str, tuple[str, Any]]) -> None:
+def write_cache(root: Path, documents: Iterable[Any], previous: Mapping[str, tuple[str, Any]]) -> None:
     """Keep the parsed data of every input file for the next build. Data that JSON would alter (non-text keys) is
     left out, so a cached file always validates exactly as a parsed one would."""
     cache: dict[str, tuple[str, Any]] = {}
@@ -148,4 +150,5 @@ def write_cache(outputs: Path, documents: Iterable[Any], previous: Mapping[str, 
             cache[doc.path] = old
         elif json.loads(json.dumps(doc.data, default=str)) == doc.data:
             cache[doc.path] = (doc.digest, doc.data)
-    atomic_write(outputs / CACHE_NAME, json.dumps(cache, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+    (root / CACHE_PATH.parent).mkdir(exist_ok=True)
+    atomic_write(root / CACHE_PATH, json.dumps(cache, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))

@@ -203,3 +203,79 @@ def test_a_build_parses_only_the_files_that_changed(project: Path, monkeypatch: 
     parsed.clear()
     assert build(project, as_of=DAY2).written == ()
     assert parsed == [], "a build with nothing to do parsed files"
+
+
+def _matches_a_fresh_render(root: Path, today: dt.date) -> list[str]:
+    """Outputs whose Markdown differs from rendering the inputs as they stand now with the same version history:
+    an incremental build must leave none (the oracle for "rebuilt exactly when something it shows changed")."""
+    from briefgen.build import render_md, targets
+    from briefgen.manifest import read_manifest
+    from briefgen.memo_context import History
+    from briefgen.project import load
+    from briefgen.scales import PartialDate
+
+    brief = load(root)
+    manifest = read_manifest(root / "outputs")
+    stale = []
+    for target in targets(brief):
+        entry = manifest.entries[target.key]
+        history = History(entry.version, PartialDate.parse(entry.date) if entry.date else None, entry.changes)
+        _, rendered = render_md(brief, target, today, history)
+        if (root / target.path("md")).read_text(encoding="utf-8") != rendered.text:
+            stale.append(str(target.path("md")))
+    return stale
+
+
+RISK_ONLY = """
+  - id: E-9
+    claim: Backs only a risk.
+    quote: "Backs only a risk."
+    credibility: 2
+    as_of: 2024-05
+"""
+
+
+RAISES = {
+    "record behind a risk row only": (
+        "    claim: Backs only a risk.\n",
+        "    claim: Backs only a risk.\n    marking: TLP:RED\n",
+    ),
+    "record cited everywhere": (
+        "    claim: Something happened.\n",
+        "    claim: Something happened.\n    marking: TLP:RED\n",
+    ),
+    "the whole source": ("  reliability: B\n", "  reliability: B\n  marking: TLP:AMBER+STRICT\n"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(RAISES))
+def test_marking_raised_on_any_record_a_memo_rests_on_rebuilds_what_shows_it(tmp_path: Path, case: str) -> None:
+    root = build_tree(tmp_path, {"evidence/src-one.yaml": EVIDENCE + RISK_ONLY})
+    edit(root / "options/alpha.yaml", "owner: Desk\n    evidence: [E-1]", "owner: Desk\n    evidence: [E-9]")
+    build(root, as_of=DAY1)
+    edit(root / "evidence/src-one.yaml", *RAISES[case])
+    build(root, as_of=DAY1)
+    assert _matches_a_fresh_render(root, DAY1) == []
+
+
+def test_a_record_raised_above_an_audience_leaves_no_trace_of_its_claim_in_outputs(project: Path) -> None:
+    edit(
+        project / "evidence" / "src-one.yaml",
+        "    claim: Something happened.\n",
+        "    claim: Something happened.\n    marking: TLP:RED\n",
+    )
+    build(project, as_of=DAY2)
+    principal = (project / "outputs/test-memo/principal.md").read_text()
+    assert "Removed E-1" in principal
+    for path in sorted((project / "outputs").rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.suffix == ".docx":
+                data = b"".join(
+                    zipfile.ZipFile(io.BytesIO(data)).read(n) for n in zipfile.ZipFile(io.BytesIO(data)).namelist()
+                )
+            assert b"Something happened" not in data, path
+            # The AMBER record is in the principal and working-level memos, and nowhere else in outputs/.
+            if "partner" in path.name or path.name.startswith((".", "manifest")):
+                assert b"Something else happened" not in data, path
+    assert (project / ".briefgen" / "cache.json").is_file()

@@ -62,6 +62,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.shown: set[Marking] = set()
+        self.read: set[str] = set()  # evidence records whose content a template read (not only through cite())
         self.closures: dict[str, tuple[str, ...]] = {}
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -75,6 +76,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def _note(self, obj: Any, attribute: str) -> None:
         if isinstance(obj, MemoContext) or attribute in _METADATA:
             return
+        if isinstance(obj, Evidence):
+            self.read.add(obj.id)
         derived = getattr(obj, "derived_markings", None)
         marking = derived.get(attribute) if derived and attribute in derived else getattr(obj, "marking", None)
         if isinstance(marking, Marking):
@@ -236,7 +239,7 @@ class _Citations:
 @dataclass(frozen=True)
 class RenderedMarkdown:
     text: str
-    cited: tuple[str, ...]
+    cited: tuple[str, ...]  # records cited by note, in note order, then any other record whose content was read
     marking: Marking
     templates: tuple[str, ...]
 
@@ -258,11 +261,13 @@ def render_markdown(
         raise TemplateError(f"templates/{template_name}", 0, f"output over {MAX_OUTPUT_CHARS:,} characters: refused")
     if template_name not in env.closures:
         env.closures[template_name] = tuple(sorted(_template_closure(env, template_name)))
-    return RenderedMarkdown(_tidy(text), tuple(citations.numbers), ctx.marking, env.closures[template_name])
+    cited = (*citations.numbers, *sorted(env.read - citations.numbers.keys()))
+    return RenderedMarkdown(_tidy(text), cited, ctx.marking, env.closures[template_name])
 
 
 def _render_pass(env: Sandbox, name: str, ctx: MemoContext, extra: dict[str, Any] | None) -> tuple[str, _Citations]:
     env.shown = set()
+    env.read = set()
     citations = _Citations(ctx.evidence)
     variables = {"memo": ctx, "cite": citations.cite, "notes": citations.notes, **(extra or {})}
     return _render(env, name, variables), citations

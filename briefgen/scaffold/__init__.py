@@ -30,5 +30,5 @@ def init(target: str | Path) -> list[str]:
         shutil.copytree(_HERE / folder, root / folder)
     shutil.copy2(_HERE / "briefgen.yaml", root / "briefgen.yaml")
     shutil.copytree(templates, root / "templates", ignore=shutil.ignore_patterns("__pycache__"))
-    (root / ".gitignore").write_text("outputs/\n", encoding="utf-8")
+    (root / ".gitignore").write_text("outputs/\n.briefgen/\n", encoding="utf-8")
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
