@@ -15,15 +15,14 @@ from briefgen.errors import InputError, Problem
 from briefgen.load import Document, Loc, ProjectFiles, field_path
 from briefgen.model import (
     MEMO_POINTS,
-    PORTION_MARK,
     BriefSpec,
     EvidenceFile,
     EvidenceRecord,
     Option,
     Source,
-    description_paragraphs,
 )
 from briefgen.scales import Marking, most_restrictive
+from briefgen.validate_marks import check_option_text, check_text
 from briefgen.validate_schema import M, parse_model
 
 TEMPLATES_DIR = "templates"
@@ -68,6 +67,7 @@ def validate_project(files: ProjectFiles) -> Brief:
     option_ids = {o.id for _, o in ok_options}
     known_options = option_ids if len(ok_options) == len(options) else _Anything()
     problems.extend(_check_options(ok_options, known_records))
+    problems.extend(_written_marks(files))
     if spec is not None:
         problems.extend(_check_spec(files, spec, known_options, known_records))
     if problems or spec is None:
@@ -75,6 +75,14 @@ def validate_project(files: ProjectFiles) -> Brief:
     brief = Brief(files.root, spec, sources, records, record_source, {o.id: o for _, o in ok_options}, files)
     _raise_if([*_check_markings(brief, ok_options), *_check_memo_markings(brief), *_check_scored(brief, ok_options)])
     return brief
+
+
+def _written_marks(files: ProjectFiles) -> Iterator[Problem]:
+    yield from check_text(files.brief, ("memos",), "set the point's marking: field instead")
+    for doc in files.evidence:
+        yield from check_text(doc, ("records",), "set the record's marking: field instead")
+    for doc in files.options:
+        yield from check_option_text(doc)
 
 
 class _Anything(dict[str, Any]):
@@ -153,7 +161,6 @@ def _check_options(options: list[tuple[Document, Option]], records: Mapping[str,
             _unique(problems, risk_seen, risk.id, doc, ("risks", i, "id"))
         for loc, ids in _cited(option):
             yield from _unknown_ids(doc, loc, ids, records, "evidence")
-        yield from _check_portion_marks(doc, option)
     yield from problems
 
 
@@ -165,19 +172,6 @@ def _unknown_ids(
             close = difflib.get_close_matches(ident, list(known), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             yield Problem(doc.path, doc.line_of((*loc, j)), field_path((*loc, j)), f"unknown {what} id {ident!r}{hint}")
-
-
-def _check_portion_marks(doc: Document, option: Option) -> Iterator[Problem]:
-    for paragraph in description_paragraphs(option.description):
-        match = PORTION_MARK.match(paragraph)
-        if match and match.group(1) not in {m.value for m in Marking}:
-            expected = ", ".join(m.value for m in Marking)
-            yield Problem(
-                doc.path,
-                doc.line_of(("description",)),
-                "description",
-                f"portion mark: expected one of {expected}, got {match.group(1)!r}",
-            )
 
 
 def _check_spec(

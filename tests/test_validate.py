@@ -235,3 +235,59 @@ def test_ranked_option_missing_a_score(tmp_path: Path) -> None:
     expect_error(
         tmp_path, r"^options/beta\.yaml:17: scores: no score for criteria cost \(memo 'test-memo' ranks this option\)"
     )
+
+
+DESCRIPTION = "summary: The alpha option.\ndescription: |\n  {text}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern"),
+    [
+        (
+            "(TLP:AMBER) Fine.\n\n  Open text.\n  (TLP:RED) Continuation line.",
+            r"paragraph 2: portion mark '\(TLP:RED\)'",
+        ),
+        ("Open text **(TLP:RED)** in bold.", r"paragraph 1: portion mark '\(TLP:RED\)' would be ignored"),
+        ("(tlp:red) Lower case.", r"paragraph 1: portion mark '\(tlp:red\)' would be ignored"),
+        ("- (TLP:RED) A list item.", r"paragraph 1: portion mark '\(TLP:RED\)'"),
+        ("(TLP:PURPLE) Unknown.", r"paragraph 1: portion mark: expected one of TLP:CLEAR, .*got 'TLP:PURPLE'"),
+    ],
+)
+def test_portion_mark_anywhere_but_a_paragraph_start_is_refused(tmp_path: Path, text: str, pattern: str) -> None:
+    option = OPTION.format(id="alpha").replace("summary: The alpha option.\n", DESCRIPTION.format(text=text))
+    root = build_tree(tmp_path, {"options/alpha.yaml": option})
+    expect_error(root, r"^options/alpha\.yaml:\d+: description: " + pattern)
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "where"),
+    [
+        (
+            "options/alpha.yaml",
+            "{text: It helps.,",
+            "{text: (TLP:RED) It helps.,",
+            r"options/alpha\.yaml:5: pros\[0\]\.text",
+        ),
+        ("briefgen.yaml", "bluf: Cooperate", "bluf: (TLP:AMBER) Cooperate", r"briefgen\.yaml:\d+: memos\[0\]\.bluf"),
+        (
+            "evidence/src-one.yaml",
+            "claim: Something happened.",
+            "claim: '(TLP:RED) Something.'",
+            r"evidence/src-one\.yaml:9: records\[0\]\.claim",
+        ),
+    ],
+)
+def test_portion_mark_written_into_other_text_is_refused(
+    tmp_path: Path, file: str, old: str, new: str, where: str
+) -> None:
+    files = {"briefgen.yaml": BRIEF, "evidence/src-one.yaml": EVIDENCE, "options/alpha.yaml": OPTION.format(id="alpha")}
+    assert old in files[file]
+    root = build_tree(tmp_path, {file: files[file].replace(old, new)})
+    expect_error(root, rf"^{where}: portion mark '\(TLP:(RED|AMBER)\)' in text would be ignored: set the")
+
+
+def test_portion_marks_opening_paragraphs_are_accepted(tmp_path: Path) -> None:
+    text = "(TLP:GREEN) Shared.\n\n  (TLP:AMBER+STRICT) Closer held."
+    option = OPTION.format(id="alpha").replace("summary: The alpha option.\n", DESCRIPTION.format(text=text))
+    root = build_tree(tmp_path, {"options/alpha.yaml": option})
+    assert run_check(root)[0] == 0

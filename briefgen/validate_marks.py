@@ -1,0 +1,80 @@
+"""Stage 2, validate: portion marks written into text.
+
+A portion mark is honoured in one place only: ``(TLP:…)`` opening a paragraph of an option's description. Anywhere
+else — later in a paragraph, on a continuation line, in bold, in lower case, in a pro, a risk, a memo point or a
+claim — briefgen would print it as plain text and mark the portion by its ``marking:`` field and evidence instead,
+so an analyst who wrote ``(TLP:RED)`` would see the text go to an audience it was not meant for. Refuse all such
+marks, naming where they are."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from briefgen.errors import Problem
+from briefgen.load import Document, Loc, field_path
+from briefgen.model import PORTION_MARK, description_paragraphs
+from briefgen.scales import Marking
+
+WRITTEN_MARK = re.compile(r"\(\s*\W*\s*TLP\s*:[^)\n]{0,20}\)?", re.IGNORECASE)
+_MARKINGS = ", ".join(m.value for m in Marking)
+
+
+def check_option_text(doc: Document) -> Iterator[Problem]:
+    """Portion marks in an option file: the description's paragraph openers must be valid; no others anywhere."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    description = data.get("description")
+    if isinstance(description, str):
+        yield from _description(doc, description)
+    for key, value in data.items():
+        if key != "description":
+            yield from _strings(doc, (str(key),), value, "set the portion's marking: field instead")
+
+
+def check_text(doc: Document, root: Loc, hint: str) -> Iterator[Problem]:
+    """No portion marks written into any text under ``root`` (memos in the brief file, records in evidence)."""
+    value: Any = doc.data
+    for part in root:
+        value = value.get(part) if isinstance(value, dict) else None
+    yield from _strings(doc, root, value, hint)
+
+
+def _description(doc: Document, description: str) -> Iterator[Problem]:
+    for number, paragraph in enumerate(description_paragraphs(description), start=1):
+        opener = PORTION_MARK.match(paragraph)
+        rest = paragraph
+        if opener and opener.group(1) in {m.value for m in Marking}:
+            rest = paragraph[opener.end() :]
+        elif opener:
+            yield _problem(
+                doc,
+                ("description",),
+                f"paragraph {number}: portion mark: expected one of {_MARKINGS}, got {opener.group(1)!r}",
+            )
+            rest = paragraph[opener.end() :]
+        found = WRITTEN_MARK.search(rest)
+        if found:
+            yield _problem(
+                doc,
+                ("description",),
+                f"paragraph {number}: portion mark {found.group(0)!r} would be ignored: a mark counts only as the "
+                f"first thing in a paragraph, written exactly like (TLP:AMBER), with a blank line before it",
+            )
+
+
+def _strings(doc: Document, loc: Loc, value: Any, hint: str) -> Iterator[Problem]:
+    if isinstance(value, str):
+        found = WRITTEN_MARK.search(value)
+        if found:
+            yield _problem(doc, loc, f"portion mark {found.group(0)!r} in text would be ignored: {hint}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(doc, (*loc, str(key)), item, hint)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(doc, (*loc, i), item, hint)
+
+
+def _problem(doc: Document, loc: Loc, message: str) -> Problem:
+    return Problem(doc.path, doc.line_of(loc), field_path(loc), message)
