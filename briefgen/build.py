@@ -21,7 +21,8 @@ from briefgen.manifest import Entry, Manifest, input_digests, read_cache, read_m
 from briefgen.memo_context import History, MemoContext
 from briefgen.model import Memo
 from briefgen.project import project_root
-from briefgen.render.markdown import RenderedMarkdown, Sandbox, environment, render_markdown
+from briefgen.render.markdown import RenderedMarkdown, environment, render_markdown
+from briefgen.render.sandbox import Sandbox
 from briefgen.scales import PartialDate
 from briefgen.validate import TEMPLATES_DIR, Brief, validate_project
 from briefgen.write import remove_stray_temps, write_if_changed
@@ -169,12 +170,14 @@ def build(
         if not dry_run:
             remove_stray_temps(outputs)
         manifest = read_manifest(outputs)
-        digests = input_digests(root, INPUT_FOLDERS, [BRIEF_FILE])
+        # Files outside the input folders that the last build read (a reference document kept elsewhere).
+        digests = input_digests(root, INPUT_FOLDERS, [BRIEF_FILE, *_loose_inputs(manifest)])
         if not force and _up_to_date(root, manifest, digests, memo, audience, formats, today):
             return BuildResult((), tuple(sorted(_selected_paths(manifest, memo, audience, formats))), (), dry_run)
         cache = read_cache(root)
         files = load_project(root, cache)
         brief = validate_project(files)
+        digests = input_digests(root, INPUT_FOLDERS, [BRIEF_FILE, brief.spec.style.reference])
         chosen = targets(brief, memo, audience)
         env = environment(brief.root / TEMPLATES_DIR)
         outcomes = {
@@ -230,6 +233,11 @@ def _up_to_date(
         if entry is None or any(_on_disk(root, key, f) != entry.digests.get(f) for f in formats):
             return False
     return True
+
+
+def _loose_inputs(manifest: Manifest) -> list[str]:
+    paths = [PurePosixPath(p) for p in manifest.inputs if p != BRIEF_FILE]
+    return [str(p) for p in paths if p.parts[0] not in INPUT_FOLDERS and not p.is_absolute() and ".." not in p.parts]
 
 
 def _selected(manifest: Manifest, memo: str | None, audience: str | None) -> list[str]:

@@ -9,8 +9,24 @@ from dataclasses import dataclass
 from briefgen.scales import Level, Marking, PartialDate
 
 
-@dataclass(frozen=True)
-class Evidence:
+class _Part:
+    """A part a template shows field by field, never whole: the sandbox notes a part's marking as its fields are
+    read, so printing, joining or formatting the part itself (which would show its content unnoted) is an error,
+    and its repr names it without content."""
+
+    def __str__(self) -> str:
+        raise TypeError(f"cannot print a whole {type(self).__name__}: print its fields")
+
+    def __format__(self, spec: str) -> str:
+        raise TypeError(f"cannot format a whole {type(self).__name__}: format its fields")
+
+    def __repr__(self) -> str:
+        ident = getattr(self, "id", None) or getattr(self, "criterion", None) or getattr(self, "memo_id", "")
+        return f"<{type(self).__name__} {ident}>".replace(" >", ">")
+
+
+@dataclass(frozen=True, repr=False)
+class Evidence(_Part):
     id: str
     claim: str
     quote: str
@@ -36,15 +52,15 @@ class History:
     changes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Portion:
+@dataclass(frozen=True, repr=False)
+class Portion(_Part):
     text: str
     evidence: tuple[str, ...]
     marking: Marking
 
 
-@dataclass(frozen=True)
-class RiskView:
+@dataclass(frozen=True, repr=False)
+class RiskView(_Part):
     id: str
     risk: str
     likelihood: Level
@@ -60,8 +76,8 @@ class RiskView:
     marking: Marking
 
 
-@dataclass(frozen=True)
-class ScoreView:
+@dataclass(frozen=True, repr=False)
+class ScoreView(_Part):
     criterion: str
     name: str
     weight: float
@@ -72,8 +88,8 @@ class ScoreView:
     marking: Marking
 
 
-@dataclass(frozen=True)
-class OptionView:
+@dataclass(frozen=True, repr=False)
+class OptionView(_Part):
     id: str
     title: str
     summary: str
@@ -93,16 +109,16 @@ class OptionView:
     derived_markings: dict[str, Marking]
 
 
-@dataclass(frozen=True)
-class CriterionView:
+@dataclass(frozen=True, repr=False)
+class CriterionView(_Part):
     id: str
     name: str
     weight: float
     description: str
 
 
-@dataclass(frozen=True)
-class HeatCell:
+@dataclass(frozen=True, repr=False)
+class HeatCell(_Part):
     likelihood: Level
     impact: Level
     level: Level
@@ -110,8 +126,8 @@ class HeatCell:
     marking: Marking
 
 
-@dataclass(frozen=True)
-class MemoContext:
+@dataclass(frozen=True, repr=False)
+class MemoContext(_Part):
     title: str
     memo_id: str
     question: str

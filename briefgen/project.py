@@ -9,7 +9,8 @@ from pathlib import Path
 from briefgen.assemble import is_stale
 from briefgen.errors import InputError, Problem, ProjectNotFound
 from briefgen.load import BRIEF_FILE, field_path, find_project, load_project
-from briefgen.validate import Brief, validate_project
+from briefgen.render.markdown import compile_templates
+from briefgen.validate import TEMPLATES_DIR, Brief, validate_project
 
 
 def project_root(path: str | Path | None = None) -> Path:
@@ -91,9 +92,13 @@ def stale_problems(brief: Brief, today: dt.date) -> list[Problem]:
 
 
 def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date | None = None) -> Summary:
-    """Validate the project and summarise it; with ``strict``, stale cited evidence is an error too."""
+    """Validate the project, compile its templates and summarise it; with ``strict``, stale cited evidence is an
+    error too."""
     brief = load(path)
     today = as_of or dt.date.today()
+    broken = compile_templates(brief.root / TEMPLATES_DIR, [a.template for a in brief.spec.audiences.values()])
+    if broken:
+        raise InputError(e.problem for e in broken)
     stale = stale_problems(brief, today)
     if strict and stale:
         raise InputError(stale)

@@ -256,6 +256,8 @@ def _template_path_problem(root: Path, template: str) -> str | None:
         return f"expected a path inside {TEMPLATES_DIR}/ such as 'principal.md.j2', got {template!r}"
     base = (root / TEMPLATES_DIR).resolve()
     target = (base / pure).resolve()
+    if not base.is_relative_to(root.resolve()):
+        return f"{TEMPLATES_DIR}/ is a link leading outside the project: refused"
     if not target.is_relative_to(base):
         return f"template {template!r} leads outside {TEMPLATES_DIR}/: refused"
     if not target.is_file():

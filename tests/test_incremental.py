@@ -110,9 +110,7 @@ def test_base_template_edit_in_an_overridden_block_rewrites_nothing(project: Pat
     assert build(project, as_of=DAY2).written == ()
 
 
-def test_reference_document_edited_rewrites_only_word_outputs(project: Path) -> None:
-    before = files(project)
-    ref = project / "templates" / "reference.docx"
+def restyle(ref: Path) -> None:
     source = zipfile.ZipFile(io.BytesIO(ref.read_bytes()))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -122,9 +120,29 @@ def test_reference_document_edited_rewrites_only_word_outputs(project: Path) -> 
                 data = data.replace(b"1F3864", b"7F1F1F")
             target.writestr(item, data)
     ref.write_bytes(out.getvalue())
+
+
+WORD_OUTPUTS = [f"outputs/test-memo/{a}.docx" for a in ("partner", "principal", "working-level")]
+
+
+def test_reference_document_edited_rewrites_only_word_outputs(project: Path) -> None:
+    before = files(project)
+    restyle(project / "templates" / "reference.docx")
     result = build(project, as_of=DAY2)
-    assert sorted(result.written) == [f"outputs/test-memo/{a}.docx" for a in ("partner", "principal", "working-level")]
+    assert sorted(result.written) == WORD_OUTPUTS
     assert rewritten(before, files(project)) == sorted(result.written)
+
+
+def test_reference_document_outside_templates_is_watched_too(project: Path) -> None:
+    (project / "style").mkdir()
+    (project / "templates" / "reference.docx").rename(project / "style" / "house.docx")
+    (project / "briefgen.yaml").write_text(
+        (project / "briefgen.yaml").read_text() + "style: {reference: style/house.docx}\n"
+    )
+    build(project, as_of=DAY1)
+    assert build(project, as_of=DAY1).written == ()
+    restyle(project / "style" / "house.docx")
+    assert sorted(build(project, as_of=DAY1).written) == WORD_OUTPUTS
 
 
 def test_deleted_output_is_rebuilt(project: Path) -> None:

@@ -291,3 +291,10 @@ def test_portion_marks_opening_paragraphs_are_accepted(tmp_path: Path) -> None:
     option = OPTION.format(id="alpha").replace("summary: The alpha option.\n", DESCRIPTION.format(text=text))
     root = build_tree(tmp_path, {"options/alpha.yaml": option})
     assert run_check(root)[0] == 0
+
+
+def test_templates_folder_linked_out_of_project(tmp_path: Path) -> None:
+    project = build_tree(tmp_path / "p", {})
+    (project / "templates").rename(tmp_path / "elsewhere")
+    (project / "templates").symlink_to(tmp_path / "elsewhere")
+    expect_error(project, r"^briefgen\.yaml:\d+: audiences\.partner\.template: templates/ is a link leading outside")

@@ -9,21 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 import types
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from briefgen.errors import TemplateError
 from briefgen.memo_context import Evidence, MemoContext
+from briefgen.render.sandbox import ConfinedLoader, Sandbox, render_stream
 from briefgen.scales import CREDIBILITY_MEANING, Level, Marking, PartialDate, Reliability, most_restrictive
-
-MAX_OUTPUT_CHARS = 5_000_000
-MAX_STRING_OP = 1_000_000
 
 # CommonMark inline metacharacters (plus GFM's | and ~); & only where it would start an entity reference.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<|~]|&(?=#?[A-Za-z0-9]+;))")
@@ -42,65 +39,9 @@ def escape_cell(value: object) -> str:
     return escape_md(" ".join(str(value).split()))
 
 
-class _ConfinedLoader(jinja2.FileSystemLoader):
-    """A FileSystemLoader that refuses templates resolving (through links) outside its folder."""
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
-        base = Path(self.searchpath[0]).resolve()
-        if not Path(filename).resolve().is_relative_to(base):
-            raise SecurityError(f"template {template!r} leads outside the templates folder")
-        return source, filename, uptodate
-
-
-class Sandbox(ImmutableSandboxedEnvironment):
-    """Refuses string/list blow-ups (``'x' * 10**9``) besides the usual sandbox rules, and records the marking
-    of every marked object whose content the template reads: the memo is marked by what it shows."""
-
-    intercepted_binops = frozenset(["*", "**"])
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self.shown: set[Marking] = set()
-        self.read: set[str] = set()  # evidence records whose content a template read (not only through cite())
-        self.closures: dict[str, tuple[str, ...]] = {}
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        self._note(obj, attribute)
-        return super().getattr(obj, attribute)
-
-    def getitem(self, obj: Any, argument: Any) -> Any:
-        self._note(obj, str(argument))
-        return super().getitem(obj, argument)
-
-    def _note(self, obj: Any, attribute: str) -> None:
-        if isinstance(obj, MemoContext) or attribute in _METADATA:
-            return
-        if isinstance(obj, Evidence):
-            self.read.add(obj.id)
-        derived = getattr(obj, "derived_markings", None)
-        marking = derived.get(attribute) if derived and attribute in derived else getattr(obj, "marking", None)
-        if isinstance(marking, Marking):
-            self.shown.add(marking)
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, int) and right > 64:
-            raise SecurityError("exponent too large")
-        if operator == "*" and (isinstance(left, (str, list, tuple)) or isinstance(right, (str, list, tuple))):
-            size = (len(left) if hasattr(left, "__len__") else 1) * (
-                right if isinstance(right, int) else left if isinstance(left, int) else 1
-            )
-            if size > MAX_STRING_OP:
-                raise SecurityError("sequence repetition too large")
-        return super().call_binop(context, operator, left, right)
-
-
-_METADATA = frozenset({"marking", "derived_markings"})
-
-
 def environment(templates: Path) -> Sandbox:
     env = Sandbox(
-        loader=_ConfinedLoader(str(templates)),
+        loader=ConfinedLoader(str(templates)),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,
@@ -257,25 +198,24 @@ def render_markdown(
     if shown != ctx.marking:  # the banner was rendered before the content: render again with the right marking
         ctx = replace(ctx, marking=shown)
         text, citations = _render_pass(env, template_name, ctx, extra)
-    if len(text) > MAX_OUTPUT_CHARS:
-        raise TemplateError(f"templates/{template_name}", 0, f"output over {MAX_OUTPUT_CHARS:,} characters: refused")
     if template_name not in env.closures:
         env.closures[template_name] = tuple(sorted(_template_closure(env, template_name)))
     cited = (*citations.numbers, *sorted(env.read - citations.numbers.keys()))
-    return RenderedMarkdown(_tidy(text), cited, ctx.marking, env.closures[template_name])
+    used = tuple(sorted({*env.closures[template_name], *env.loaded}))
+    return RenderedMarkdown(_tidy(text), cited, ctx.marking, used)
 
 
 def _render_pass(env: Sandbox, name: str, ctx: MemoContext, extra: dict[str, Any] | None) -> tuple[str, _Citations]:
-    env.shown = set()
-    env.read = set()
     citations = _Citations(ctx.evidence)
     variables = {"memo": ctx, "cite": citations.cite, "notes": citations.notes, **(extra or {})}
     return _render(env, name, variables), citations
 
 
-def _render(env: jinja2.Environment, name: str, variables: dict[str, Any]) -> str:
+def _render(env: Sandbox, name: str, variables: dict[str, Any]) -> str:
     try:
-        return env.get_template(name).render(variables)
+        text = render_stream(env, env.get_template(name), variables)
+        text.encode("utf-8")  # a lone surrogate ("\udcff") could not be written
+        return text
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"templates/{exc.name or name}", exc.lineno, f"syntax error: {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
@@ -291,6 +231,9 @@ def _render(env: jinja2.Environment, name: str, variables: dict[str, Any]) -> st
         ZeroDivisionError,
         OverflowError,
         RecursionError,
+        MemoryError,
+        UnicodeError,
+        jinja2.TemplateError,
     ) as exc:
         path, line = _template_frame(exc.__traceback__, name)
         kind = (
@@ -301,6 +244,27 @@ def _render(env: jinja2.Environment, name: str, variables: dict[str, Any]) -> st
             else "error"
         )
         raise TemplateError(path, line, f"{kind}: {exc}") from None
+
+
+def compile_templates(templates: Path, names: Iterable[str]) -> list[TemplateError]:
+    """Compile each named template and everything it extends, includes or imports: syntax errors and missing
+    templates found without rendering (for ``briefgen check``)."""
+    env = environment(templates)
+    errors: dict[str, TemplateError] = {}
+    for name in sorted(set(names)):
+        try:
+            for used in _template_closure(env, name):
+                env.get_template(used)
+        except jinja2.TemplateSyntaxError as exc:
+            error = TemplateError(f"templates/{exc.name or name}", exc.lineno, f"syntax error: {exc.message}")
+            errors[str(error)] = error
+        except jinja2.TemplateNotFound as exc:
+            error = TemplateError(f"templates/{name}", 0, f"template not found: {exc}")
+            errors[str(error)] = error
+        except SecurityError as exc:
+            error = TemplateError(f"templates/{name}", 0, f"refused: {exc}")
+            errors[str(error)] = error
+    return list(errors.values())
 
 
 def _template_frame(tb: types.TracebackType | None, name: str) -> tuple[str, int]:
@@ -327,7 +291,7 @@ def _template_closure(env: jinja2.Environment, name: str) -> set[str]:
         seen.add(current)
         assert env.loader is not None
         source = env.loader.get_source(env, current)[0]
-        pending += [n for n in meta.find_referenced_templates(env.parse(source)) if n]
+        pending += [n for n in meta.find_referenced_templates(env.parse(source, name=current)) if n]
     return seen
 
 

@@ -1,0 +1,310 @@
+"""Stage 4, render: the Jinja sandbox every template runs in, with limits on what a hostile template can cost.
+
+Jinja's immutable sandbox stops attribute escapes; it does not stop a template from spending memory or time. Here
+every way a template can grow a value is bounded before the work is done — string and list repetition and
+concatenation (``*``, ``+``, ``~``), padding and replacing (``ljust``, ``center``, ``replace``, ``expandtabs``,
+``join``, ``indent``), format widths (``%``, ``format``, ``str.format``) and integer growth — output is streamed
+and cut off at a size limit, ``lipsum`` is gone, and a render has a wall-clock deadline (enforced by a timer signal
+on the main thread, and checked at every call and attribute access elsewhere). The sandbox also records, per
+render, the marking of every marked object whose content the template reads, the evidence records it reads and
+the templates it loads, so the memo is marked and its dependencies known by what it actually shows."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+import signal
+import string
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from briefgen.memo_context import Evidence, MemoContext
+from briefgen.scales import Level, Marking, PartialDate
+
+MAX_OUTPUT_CHARS = 5_000_000
+MAX_STRING_OP = 1_000_000
+MAX_INT_BITS = 10_000
+MAX_WIDTH = 10_000
+RENDER_SECONDS = 10.0
+
+_METADATA = frozenset({"marking", "derived_markings"})
+_PRINTABLE = (str, int, float, bool, Marking, Level, PartialDate, type(None))
+_SEQUENCES = (str, list, tuple)
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
+
+
+class RenderTimeout(SecurityError):
+    """A template ran past its deadline."""
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that refuses templates resolving (through links) outside its folder, and the folder
+    itself if it is a link out of the folder that holds it (the project)."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        folder = Path(self.searchpath[0])
+        base = folder.resolve()
+        if not base.is_relative_to(folder.absolute().parent.resolve()):
+            raise SecurityError(f"{folder.name}/ leads outside the project")
+        source, filename, uptodate = super().get_source(environment, template)
+        if not Path(filename).resolve().is_relative_to(base):
+            raise SecurityError(f"template {template!r} leads outside the templates folder")
+        return source, filename, uptodate
+
+
+class _GuardedCodeGenerator(CodeGenerator):
+    """Compiles ``a ~ b`` to a size-checked join (Jinja's own is a bare ``str.join``)."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.guarded_concat((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox plus the limits above, and per-render records of what the template read."""
+
+    code_generator_class = _GuardedCodeGenerator
+    intercepted_binops = frozenset(["*", "**", "+", "%"])
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(finalize=_printable, **options)
+        self.globals.pop("lipsum", None)
+        for name in ("pprint", "string"):  # print whole objects (and their reprs) past the marking records
+            self.filters.pop(name, None)
+        self.filters.update({name: _guarded_filter(name, self.filters[name]) for name in _FILTER_CHECKS})
+        self.shown: set[Marking] = set()
+        self.read: set[str] = set()  # evidence records whose content a template read (not only through cite())
+        self.loaded: set[str] = set()  # templates loaded during the render, dynamic includes too
+        self.closures: dict[str, tuple[str, ...]] = {}
+        self.deadline = float("inf")
+
+    def begin(self) -> None:
+        """Reset the per-render records and start the clock."""
+        self.shown, self.read, self.loaded = set(), set(), set()
+        self.deadline = time.monotonic() + RENDER_SECONDS
+
+    def _load_template(self, name: str, globals: Any) -> jinja2.Template:
+        self.loaded.add(name)  # every load goes through here: get_template, select_template, include, extends
+        return super()._load_template(name, globals)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        self._tick()
+        self._note(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        self._tick()
+        self._note(obj, str(argument))
+        return super().getitem(obj, argument)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        __self._tick()
+        _check_method(__obj, args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        self._tick()
+        _check_binop(operator, left, right)
+        return super().call_binop(context, operator, left, right)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+        _check_format_string(value.__self__)
+        return wrapped
+
+    def guarded_concat(self, parts: tuple[Any, ...]) -> str:
+        texts = [str(p) for p in parts]
+        if sum(len(t) for t in texts) > MAX_STRING_OP:
+            raise SecurityError("string concatenation too large")
+        return "".join(texts)
+
+    def _tick(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise RenderTimeout(f"template ran over {RENDER_SECONDS:g} seconds")
+
+    def _note(self, obj: Any, attribute: str) -> None:
+        if isinstance(obj, MemoContext) or attribute in _METADATA:
+            return
+        if isinstance(obj, Evidence):
+            self.read.add(obj.id)
+        derived = getattr(obj, "derived_markings", None)
+        marking = derived.get(attribute) if derived and attribute in derived else getattr(obj, "marking", None)
+        if isinstance(marking, Marking):
+            self.shown.add(marking)
+
+
+def render_stream(env: Sandbox, template: jinja2.Template, variables: dict[str, Any]) -> str:
+    """Render with the deadline armed, stopping as soon as the output passes its size limit."""
+    env.begin()
+    pieces: list[str] = []
+    size = 0
+    with _alarm(env):
+        for piece in template.generate(variables):
+            size += len(piece)
+            if size > MAX_OUTPUT_CHARS:
+                raise SecurityError(f"output over {MAX_OUTPUT_CHARS:,} characters")
+            pieces.append(piece)
+    return "".join(pieces)
+
+
+@contextlib.contextmanager
+def _alarm(env: Sandbox) -> Iterator[None]:
+    """A timer signal that interrupts a template stuck in a loop that calls nothing (main thread only: Python
+    delivers signals there; other threads rely on the checks at calls and attribute access)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        env._tick()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS + 0.1)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _printable(value: Any) -> Any:
+    """``finalize``: ``{{ x }}`` prints text, numbers, markings, levels and dates — never a whole object or list,
+    whose content would be shown without its marking being noted."""
+    if isinstance(value, (*_PRINTABLE, jinja2.Undefined)):
+        return value
+    raise SecurityError(f"cannot print a whole {type(value).__name__}: print its fields")
+
+
+def _check_binop(operator: str, left: Any, right: Any) -> None:
+    if operator == "**" and isinstance(right, int) and (right > 64 or _bits(left) * max(right, 0) > MAX_INT_BITS):
+        raise SecurityError("exponent too large")
+    if operator == "*":
+        if isinstance(left, int) and isinstance(right, int) and _bits(left) + _bits(right) > MAX_INT_BITS:
+            raise SecurityError("integer product too large")
+        sequence, times = (left, right) if isinstance(right, int) else (right, left)
+        if isinstance(sequence, _SEQUENCES) and isinstance(times, int) and len(sequence) * times > MAX_STRING_OP:
+            raise SecurityError("sequence repetition too large")
+    both = isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES)
+    if operator == "+" and both and len(left) + len(right) > MAX_STRING_OP:
+        raise SecurityError("concatenation too large")
+    if operator == "%" and isinstance(left, str):
+        _check_percent(left)
+
+
+def _bits(value: Any) -> int:
+    return abs(value).bit_length() if isinstance(value, int) else 0
+
+
+def _check_percent(fmt: str) -> None:
+    for match in _PERCENT_SPEC.finditer(fmt):
+        for number in match.groups():
+            if number == "*" or (number and int(number) > MAX_WIDTH):
+                raise SecurityError("format width too large")
+
+
+def _check_format_string(fmt: str) -> None:
+    try:
+        fields = list(string.Formatter().parse(fmt))
+    except ValueError as exc:
+        raise SecurityError(f"bad format string: {exc}") from None
+    for _, _, spec, _ in fields:
+        if spec and ("{" in spec or any(int(n) > MAX_WIDTH for n in re.findall(r"\d+", spec))):
+            raise SecurityError("format width too large")
+
+
+def _check_method(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Bound the result of str methods that can grow a string, before they run."""
+    target, name = getattr(obj, "__self__", None), getattr(obj, "__name__", "")
+    if not isinstance(target, str):
+        return
+    first = args[0] if args else next(iter(kwargs.values()), None)
+    if name in ("ljust", "rjust", "center", "zfill") and isinstance(first, int) and first > MAX_STRING_OP:
+        raise SecurityError(f"{name}() width too large")
+    if name == "expandtabs" and isinstance(first, int) and target.count("\t") * first > MAX_STRING_OP:
+        raise SecurityError("expandtabs() result too large")
+    if name == "replace" and len(args) >= 2:
+        _check_replace(target, args[0], args[1])
+    if name == "join":
+        _check_join(target, first)
+
+
+def _check_replace(text: Any, old: Any, new: Any) -> None:
+    text, old, new = str(text), str(old), str(new)
+    count = text.count(old) if old else len(text) + 1
+    if len(text) + count * max(len(new) - len(old), 0) > MAX_STRING_OP:
+        raise SecurityError("replace() result too large")
+
+
+def _check_join(separator: Any, items: Any) -> None:
+    if isinstance(items, (list, tuple)):
+        total = len(str(separator)) * max(len(items) - 1, 0) + sum(len(i) for i in items if isinstance(i, str))
+        if total > MAX_STRING_OP:
+            raise SecurityError("join() result too large")
+
+
+def _filter_replace(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    # do_replace(eval_ctx, s, old, new, count=None)
+    if len(args) >= 4:
+        _check_replace(args[1], args[2], args[3])
+
+
+def _filter_join(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    # do_join(eval_ctx, value, d="", attribute=None)
+    items = args[1] if len(args) > 1 else ()
+    separator = args[2] if len(args) > 2 else kwargs.get("d", "")
+    _check_join(separator, list(items) if isinstance(items, (list, tuple)) else items)
+
+
+def _filter_center(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    width = args[1] if len(args) > 1 else kwargs.get("width", 80)
+    if isinstance(width, int) and width > MAX_STRING_OP:
+        raise SecurityError("center width too large")
+
+
+def _filter_indent(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    # do_indent(s, width=4, first=False, blank=False)
+    width = args[1] if len(args) > 1 else kwargs.get("width", 4)
+    size = width if isinstance(width, int) else len(str(width))
+    if size > MAX_WIDTH:
+        raise SecurityError("indent width too large")
+
+
+def _filter_format(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    if args and isinstance(args[0], str):
+        _check_percent(args[0])
+
+
+_FILTER_CHECKS: dict[str, Callable[[tuple[Any, ...], dict[str, Any]], None]] = {
+    "replace": _filter_replace,
+    "join": _filter_join,
+    "center": _filter_center,
+    "indent": _filter_indent,
+    "format": _filter_format,
+}
+
+
+def _guarded_filter(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+    check = _FILTER_CHECKS[name]
+
+    @functools.wraps(original)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        check(args, kwargs)
+        return original(*args, **kwargs)
+
+    return guarded

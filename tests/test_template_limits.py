@@ -1,0 +1,155 @@
+"""Hostile templates cost bounded memory and time, and end in one clear error naming the template and line; a
+template cannot print a whole object (whose content would reach the memo without its marking being noted)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from briefs import build_tree
+from click.testing import CliRunner
+
+from briefgen.cli import main
+from briefgen.render import sandbox
+
+EXHAUSTING = {
+    "expandtabs": '{{ ("\\t" * 1000000).expandtabs(100000)|length }}',
+    "join-filter": '{{ (range(100000)|list)|join("x" * 1000000)|length }}',
+    "join-method": '{{ ("x" * 1000000).join(range(100000)|map("string")|list)|length }}',
+    "concat-doubling": (
+        '{% set ns = namespace(s="x") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}'
+        "{{ ns.s|length }}"
+    ),
+    "plus-doubling": (
+        '{% set ns = namespace(s="x") %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}'
+        "{{ ns.s|length }}"
+    ),
+    "replace-method": '{{ ("x" * 1000000).replace("x", "x" * 1000000)|length }}',
+    "replace-filter": '{{ ("x" * 1000000)|replace("x", "x" * 1000000)|length }}',
+    "int-squaring": (
+        "{% set ns = namespace(v=10**64) %}{% for i in range(30) %}{% set ns.v = ns.v * ns.v %}{% endfor %}"
+        "{{ ns.v % 7 }}"
+    ),
+    "power": "{{ (10**64)**64 }}",
+    "center-filter": '{{ "x"|center(999999999)|length }}',
+    "ljust": '{{ "x".ljust(999999999)|length }}',
+    "zfill": '{{ "x".zfill(999999999)|length }}',
+    "percent-width": '{{ ("%999999999d" % 1)|length }}',
+    "percent-star": '{{ ("%*d" % (999999999, 1))|length }}',
+    "format-method": '{{ "{:>999999999}".format(1)|length }}',
+    "format-nested": '{{ "{:>{w}}".format(1, w=999999999)|length }}',
+    "format-filter": '{{ "%999999999s"|format("a")|length }}',
+    "indent": '{{ "a\\nb"|indent(999999999)|length }}',
+    "lipsum": "{{ lipsum(n=10000000)|length }}",
+    "output-flood": "{% for i in range(100000) %}{% for j in range(100000) %}xxxxxxxxxx{% endfor %}{% endfor %}",
+    "silent-loop": "{% set l = range(100000)|list %}{% for i in l %}{% for j in l %}{% endfor %}{% endfor %}",
+}
+
+
+def hostile(tmp_path: Path, body: str) -> Path:
+    root = build_tree(tmp_path, {})
+    template = '{% extends "base.md.j2" %}{% block body %}\n' + body + "\n{% endblock %}"
+    (root / "templates" / "principal.md.j2").write_text(template)
+    return root
+
+
+@pytest.mark.parametrize("case", sorted(EXHAUSTING))
+def test_exhausting_template_fails_fast_with_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 1.0)
+    root = hostile(tmp_path, EXHAUSTING[case])
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["build", "-p", str(root), "--audience", "principal", "--format", "md"])
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("templates/principal.md.j2:"), result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert not (root / "outputs").exists()
+    assert elapsed < 20, f"{case} took {elapsed:.1f} s"  # a bound on the guard, not a benchmark
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{{ memo.options }}", "cannot print a whole tuple"),
+        ("{{ memo.recommended }}", "cannot print a whole OptionView"),
+        ('{{ memo.options|join(", ") }}', "cannot print a whole OptionView"),
+        ("{{ memo.recommended ~ '' }}", "cannot print a whole OptionView"),
+        ('{{ "%s"|format(memo.recommended) }}', "cannot print a whole OptionView"),
+        ('{{ "{}".format(memo.recommended) }}', "cannot format a whole OptionView"),
+        ("{{ memo.evidence }}", "cannot print a whole dict"),
+        ("{{ memo.options|pprint }}", "No filter named 'pprint'"),
+        ("{{ memo.options|string }}", "No filter named 'string'"),
+    ],
+)
+def test_whole_objects_cannot_be_printed(tmp_path: Path, body: str, message: str) -> None:
+    root = hostile(tmp_path, body)
+    result = CliRunner().invoke(main, ["build", "-p", str(root), "--audience", "principal", "--format", "md"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("templates/principal.md.j2:"), result.output
+    assert message in result.output, result.output
+
+
+def test_a_container_printed_shows_ids_only(tmp_path: Path) -> None:
+    """Containers print their parts' reprs, which name a part and carry none of its content."""
+    root = hostile(tmp_path, '{{ memo.options|map(attribute="risks")|list|join }} {{ memo.evidence|dictsort|join }}')
+    result = CliRunner().invoke(main, ["build", "-p", str(root), "--audience", "principal", "--format", "md"])
+    assert result.exit_code == 0, result.output
+    text = (root / "outputs/test-memo/principal.md").read_text()
+    assert "<RiskView R-alpha-1>" in text and "<Evidence E-1>" in text
+    assert "Something goes wrong" not in text and "Something happened" not in text
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ('{% extends "base.md.j2" %}{% extends "base.md.j2" %}', "extended multiple times"),
+        ("{{ super() }}", "'super' is undefined"),
+        ('{{ "\\udcff" }}', "surrogate"),
+        ("{{ nope() }}", "undefined"),
+    ],
+)
+def test_runtime_template_errors_are_clean(tmp_path: Path, source: str, message: str) -> None:
+    root = build_tree(tmp_path, {})
+    (root / "templates" / "principal.md.j2").write_text(source)
+    result = CliRunner().invoke(main, ["build", "-p", str(root), "--audience", "principal"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("templates/principal.md.j2"), result.output
+    assert message in result.output, result.output
+    assert "internal error" not in result.output
+
+
+def test_dynamic_include_is_a_dependency(tmp_path: Path) -> None:
+    root = build_tree(tmp_path, {})
+    (root / "templates" / "extra.md.j2").write_text("Extra text.\n")
+    source = (root / "templates" / "partner.md.j2").read_text()
+    name = "extra" + ".md.j2"
+    (root / "templates" / "partner.md.j2").write_text(source + '{% include memo.memo_id[:0] ~ "' + name + '" %}\n')
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "-p", str(root)]).exit_code == 0
+    (root / "templates" / "extra.md.j2").write_text("Extra text, revised.\n")
+    result = runner.invoke(main, ["build", "-p", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "Extra text, revised." in (root / "outputs/test-memo/partner.md").read_text()
+
+
+def test_check_reports_template_syntax_errors_without_building(tmp_path: Path) -> None:
+    root = build_tree(tmp_path, {})
+    (root / "templates" / "base.md.j2").write_text("line\n{% if %}\n")
+    result = CliRunner().invoke(main, ["check", "-p", str(root)])
+    assert result.exit_code == 1, result.output
+    assert "templates/base.md.j2:2: template: syntax error" in result.output
+    assert not (root / "outputs").exists()
+
+
+def test_loader_refuses_a_templates_folder_linked_out(tmp_path: Path) -> None:
+    from briefgen.render.markdown import compile_templates
+
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "a.md.j2").write_text("hi")
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project" / "templates").symlink_to(tmp_path / "elsewhere")
+    errors = compile_templates(tmp_path / "project" / "templates", ["a.md.j2"])
+    assert [str(e) for e in errors] == ["templates/a.md.j2: template: refused: templates/ leads outside the project"]
