@@ -53,6 +53,7 @@ def assemble(brief: Brief, memo: Memo, audience_id: str, today: dt.date, history
         audience=audience.name,
         max_marking=audience.max_marking,
         marking=Marking.CLEAR,
+        text_marking=memo.marking,
         bluf=memo.bluf,
         options=options,
         recommended=recommended,
@@ -300,7 +301,7 @@ def _with_overall_marking(ctx: MemoContext, audience: Audience) -> MemoContext:
         *ctx.dissent,
         *ctx.partner_benefits,
     ]
-    markings = [p.marking for p in portions]
+    markings = [ctx.text_marking, *(p.marking for p in portions)]
     for option in ctx.options:
         markings.append(option.marking)
         markings += [p.marking for p in (*option.description, *option.pros, *option.cons)]

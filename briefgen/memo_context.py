@@ -141,6 +141,7 @@ class MemoContext(_Part):
     audience: str
     max_marking: Marking
     marking: Marking
+    text_marking: Marking  # the memo's own text (question, subject, BLUF, ...): a floor for the whole output
     bluf: str
     options: tuple[OptionView, ...]
     recommended: OptionView | None

@@ -240,6 +240,11 @@ class Memo(Frozen):
     dissent: tuple[Point, ...] = ()
     partner_benefits: tuple[Point, ...] = Field(default=(), description="why the proposal serves both sides")
     attachments: tuple[ShortText, ...] = ()
+    marking: Marking = Field(
+        default=Marking.CLEAR,
+        description="marking of the memo's own text (question, subject, BLUF, coordination, attachments): a floor "
+        "for every output of the memo; every audience of the memo must be cleared for it",
+    )
 
     def points(self) -> list[Point | Judgment]:
         """Every paragraph of the memo that can cite evidence or carry its own marking."""

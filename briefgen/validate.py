@@ -18,6 +18,7 @@ from briefgen.model import (
     BriefSpec,
     EvidenceFile,
     EvidenceRecord,
+    Memo,
     Option,
     Source,
 )
@@ -298,6 +299,7 @@ def _check_markings(brief: Brief, options: list[tuple[Document, Option]]) -> Ite
 def _check_memo_markings(brief: Brief) -> Iterator[Problem]:
     doc = brief.files.brief
     for i, memo in enumerate(brief.spec.memos):
+        yield from _check_memo_text_marking(brief, doc, i, memo)
         for name in MEMO_POINTS:
             for j, point in enumerate(getattr(memo, name)):
                 floor = brief.evidence_marking(point.evidence)
@@ -310,6 +312,31 @@ def _check_memo_markings(brief: Brief) -> Iterator[Problem]:
                         f"marked {point.marking.value} but cites evidence marked {floor.value}; "
                         f"mark it {floor.value} or higher",
                     )
+
+
+def _check_memo_text_marking(brief: Brief, doc: Document, i: int, memo: Memo) -> Iterator[Problem]:
+    """The memo's own text goes to every audience, and its BLUF states the recommendation: every audience must be
+    cleared for the memo's marking, which must be at least the recommended option's own."""
+    loc = ("memos", i, "marking")
+    for audience_id in memo.audiences:
+        ceiling = brief.spec.audiences[audience_id].max_marking
+        if memo.marking > ceiling:
+            yield Problem(
+                doc.path,
+                doc.line_of(loc),
+                field_path(loc),
+                f"the memo's own text is {memo.marking.value} but audience {audience_id!r} is cleared only to "
+                f"{ceiling.value}: review the question, subject and BLUF for release, or drop the audience",
+            )
+    option = brief.options[memo.recommendation]
+    if memo.marking < option.marking:
+        yield Problem(
+            doc.path,
+            doc.line_of(loc),
+            field_path(loc),
+            f"the BLUF states the recommendation {option.id!r}, which is marked {option.marking.value}: expected "
+            f"marking: {option.marking.value} or above, got {memo.marking.value}",
+        )
 
 
 def _check_scored(brief: Brief, options: list[tuple[Document, Option]]) -> Iterator[Problem]:

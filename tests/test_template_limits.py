@@ -153,3 +153,15 @@ def test_loader_refuses_a_templates_folder_linked_out(tmp_path: Path) -> None:
     (tmp_path / "project" / "templates").symlink_to(tmp_path / "elsewhere")
     errors = compile_templates(tmp_path / "project" / "templates", ["a.md.j2"])
     assert [str(e) for e in errors] == ["templates/a.md.j2: template: refused: templates/ leads outside the project"]
+
+
+def test_memo_text_marking_is_a_floor_for_every_output(tmp_path: Path) -> None:
+    from briefs import BRIEF
+
+    root = build_tree(
+        tmp_path, {"briefgen.yaml": BRIEF.replace("    bluf: Cooperate", "    marking: TLP:GREEN\n    bluf: Cooperate")}
+    )
+    assert CliRunner().invoke(main, ["build", "-p", str(root), "--format", "md"]).exit_code == 0
+    for audience in ("partner", "principal", "working-level"):
+        text = (root / f"outputs/test-memo/{audience}.md").read_text()
+        assert text.startswith("**TLP:GREEN**") or text.startswith("**TLP:AMBER"), (audience, text[:40])

@@ -298,3 +298,19 @@ def test_templates_folder_linked_out_of_project(tmp_path: Path) -> None:
     (project / "templates").rename(tmp_path / "elsewhere")
     (project / "templates").symlink_to(tmp_path / "elsewhere")
     expect_error(project, r"^briefgen\.yaml:\d+: audiences\.partner\.template: templates/ is a link leading outside")
+
+
+def test_memo_text_marked_above_an_audience_is_refused(tmp_path: Path) -> None:
+    brief = BRIEF.replace("    bluf: Cooperate", "    marking: TLP:AMBER\n    bluf: Cooperate")
+    root = build_tree(tmp_path, {"briefgen.yaml": brief})
+    expect_error(
+        root,
+        r"^briefgen\.yaml:\d+: memos\[0\]\.marking: the memo's own text is TLP:AMBER but audience 'partner' is "
+        r"cleared only to TLP:GREEN",
+    )
+
+
+def test_memo_text_marked_below_its_recommended_option_is_refused(tmp_path: Path) -> None:
+    option = OPTION.format(id="alpha").replace("summary: The alpha option.\n", "summary: x\nmarking: TLP:GREEN\n")
+    root = build_tree(tmp_path, {"options/alpha.yaml": option})
+    expect_error(root, r"memos\[0\]\.marking: the BLUF states the recommendation 'alpha', which is marked TLP:GREEN")

@@ -194,7 +194,7 @@ def render_markdown(
     (templates are then compiled once)."""
     env = templates if isinstance(templates, Sandbox) else environment(templates)
     text, citations = _render_pass(env, template_name, ctx, extra)
-    shown = most_restrictive([*env.shown, *(ctx.evidence[i].marking for i in citations.numbers)])
+    shown = most_restrictive([ctx.text_marking, *env.shown, *(ctx.evidence[i].marking for i in citations.numbers)])
     if shown != ctx.marking:  # the banner was rendered before the content: render again with the right marking
         ctx = replace(ctx, marking=shown)
         text, citations = _render_pass(env, template_name, ctx, extra)
