@@ -25,7 +25,7 @@ from briefgen.render.markdown import RenderedMarkdown, environment, render_markd
 from briefgen.render.sandbox import Sandbox
 from briefgen.scales import PartialDate
 from briefgen.validate import TEMPLATES_DIR, Brief, validate_project
-from briefgen.write import remove_stray_temps, write_if_changed
+from briefgen.write import prune, remove_stray_temps, write_if_changed
 
 Format = Literal["md", "docx"]
 FORMATS: tuple[Format, ...] = ("md", "docx")
@@ -62,12 +62,16 @@ class BuildResult:
     unchanged: tuple[str, ...]
     plan: tuple[Planned, ...] = ()
     dry_run: bool = False
+    removed: tuple[str, ...] = ()  # outputs of memos or audiences no longer in the brief
+    kept: tuple[str, ...] = ()  # such outputs left in place because they were edited by hand
 
     def __str__(self) -> str:
         if self.dry_run:
             lines = [f"would rebuild {p.output}: {'; '.join(p.reasons)}" for p in self.plan]
             return "\n".join([*lines, f"{len(self.plan)} to rebuild, {len(self.unchanged)} up to date (dry run)"])
-        return f"{len(self.written)} written, {len(self.unchanged)} unchanged"
+        lines = [f"kept {p}: no longer in the brief but edited by hand" for p in self.kept]
+        removed = f", {len(self.removed)} removed" if self.removed else ""
+        return "\n".join([*lines, f"{len(self.written)} written, {len(self.unchanged)} unchanged{removed}"])
 
 
 def targets(brief: Brief, memo_id: str | None = None, audience_id: str | None = None) -> list[Target]:
@@ -192,6 +196,9 @@ def build(
         complete = memo is None and audience is None and fmt is None
         all_targets = tuple(t.key for t in targets(brief))
         entries = {**manifest.entries, **{t.key: o.entry for t, o in outcomes.items()}}
+        orphans = {k: e.digests for k, e in entries.items() if k not in all_targets}
+        removed, kept = prune(outputs, {k: {f: d for f, d in v.items() if f in FORMATS} for k, v in orphans.items()})
+        entries = {k: e for k, e in entries.items() if k in all_targets}
         cited = {k.split(":", 1)[1] for e in entries.values() for k in e.deps if k.startswith("record:")}
         until = fresh_until(brief, cited, today)
         write_cache(root, [files.brief, *files.evidence, *files.options], cache)
@@ -201,7 +208,7 @@ def build(
                 _version(), digests if complete else {}, all_targets, until.isoformat() if until else None, entries
             ),
         )
-    return BuildResult(tuple(written), tuple(unchanged), plan)
+    return BuildResult(tuple(written), tuple(unchanged), plan, removed=tuple(removed), kept=tuple(kept))
 
 
 def _version() -> str:

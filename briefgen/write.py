@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 from pathlib import Path
 
@@ -54,3 +55,25 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def prune(outputs: Path, orphans: dict[str, dict[str, str]]) -> tuple[list[str], list[str]]:
+    """Remove the outputs of targets no longer in the brief (``key → {format: digest written}``), but only files
+    still holding the bytes briefgen wrote: a file edited by hand is kept and reported. Empty memo folders go too."""
+    removed: list[str] = []
+    kept: list[str] = []
+    for key, digests in sorted(orphans.items()):
+        for fmt, digest in sorted(digests.items()):
+            path = outputs / f"{key}.{fmt}"
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            if hashlib.sha256(data).hexdigest()[:16] == digest:
+                path.unlink()
+                removed.append(f"{outputs.name}/{key}.{fmt}")
+            else:
+                kept.append(f"{outputs.name}/{key}.{fmt}")
+        with contextlib.suppress(OSError):
+            (outputs / key).parent.rmdir()  # only if empty
+    return removed, kept

@@ -297,3 +297,23 @@ def test_a_record_raised_above_an_audience_leaves_no_trace_of_its_claim_in_outpu
             if "partner" in path.name or path.name.startswith((".", "manifest")):
                 assert b"Something else happened" not in data, path
     assert (project / ".briefgen" / "cache.json").is_file()
+
+
+def test_outputs_of_a_dropped_audience_are_removed_unless_edited_by_hand(project: Path) -> None:
+    (project / "outputs/test-memo/principal.md").write_text("My own notes on this memo.\n")
+    edit(project / "briefgen.yaml", "audiences: [principal, working-level, partner]", "audiences: [working-level]")
+    result = build(project, as_of=DAY1)
+    assert sorted(result.removed) == [
+        "outputs/test-memo/partner.docx",
+        "outputs/test-memo/partner.md",
+        "outputs/test-memo/principal.docx",
+    ]
+    assert result.kept == ("outputs/test-memo/principal.md",)
+    assert sorted(p.name for p in (project / "outputs/test-memo").iterdir()) == [
+        "principal.md",
+        "working-level.docx",
+        "working-level.md",
+    ]
+    manifest = json.loads((project / "outputs/manifest.json").read_text())
+    assert sorted(manifest["entries"]) == ["test-memo/working-level"]
+    assert "kept outputs/test-memo/principal.md" in str(result)
