@@ -7,8 +7,8 @@ the note), risk levels and ranks that moved, and options whose definitions were 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import asdict
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, is_dataclass
 
 from briefgen.deps import resolve
 from briefgen.manifest import Snapshot, fingerprint
@@ -18,15 +18,24 @@ from briefgen.validate import Brief
 CLAIM_CHARS = 90
 
 
-def snapshot(brief: Brief, ctx: MemoContext, cited: Iterable[str]) -> Snapshot:
-    """What this revision of the output showed."""
+def snapshot(brief: Brief, ctx: MemoContext, cited: Iterable[str], fields: Mapping[str, Iterable[str]]) -> Snapshot:
+    """What this revision of the output showed: ``fields`` names what the template read of each option, so an edit
+    to a part of an option this audience never sees (withheld, or not in its template) is no change for it."""
     never = ctx.as_of
     records = {r: resolve(brief, f"record:{r}", never) for r in cited}
-    risks = {risk.id: (risk.level.label, risk.residual_level.label) for o in ctx.options for risk in o.risks}
-    ranks = {o.id: o.rank for o in ctx.options if o.rank is not None}
-    # Fingerprint what the audience sees of each option, so an edit to a withheld portion is no change for it.
-    options = {o.id: fingerprint([asdict(o), o.rank]) for o in ctx.options}
+    shown = [(o, set(fields.get(o.id, ()))) for o in ctx.options]
+    risks = {r.id: (r.level.label, r.residual_level.label) for o, f in shown if "risks" in f for r in o.risks}
+    ranks = {o.id: o.rank for o, f in shown if "rank" in f and o.rank is not None}
+    options = {o.id: fingerprint([_plain(getattr(o, name)) for name in sorted(f)]) for o, f in shown if f}
     return Snapshot(records=records, risks=risks, ranks=ranks, options=options)
+
+
+def _plain(value: object) -> object:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 def change_note(old: Snapshot, new: Snapshot, titles: dict[str, str], claims: dict[str, str]) -> tuple[str, ...]:

@@ -317,3 +317,12 @@ def test_outputs_of_a_dropped_audience_are_removed_unless_edited_by_hand(project
     manifest = json.loads((project / "outputs/manifest.json").read_text())
     assert sorted(manifest["entries"]) == ["test-memo/working-level"]
     assert "kept outputs/test-memo/principal.md" in str(result)
+
+
+def test_an_option_edit_an_audience_never_sees_leaves_its_memo_alone(project: Path) -> None:
+    edit(project / "options/alpha.yaml", "mitigation: Watch it.", "mitigation: Watch it closely.")
+    result = build(project, as_of=DAY2)
+    assert "outputs/test-memo/working-level.md" in result.written
+    assert not [p for p in result.written if "partner" in p], result.written  # its template shows no risks
+    partner = (project / "outputs/test-memo/partner.md").read_text()
+    assert "10 June 2025" in partner and "20 July 2025" not in partner

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import types
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -183,6 +183,7 @@ class RenderedMarkdown:
     cited: tuple[str, ...]  # records cited by note, in note order, then any other record whose content was read
     marking: Marking
     templates: tuple[str, ...]
+    option_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)  # what the template read of each option
 
 
 def render_markdown(
@@ -202,7 +203,8 @@ def render_markdown(
         env.closures[template_name] = tuple(sorted(_template_closure(env, template_name)))
     cited = (*citations.numbers, *sorted(env.read - citations.numbers.keys()))
     used = tuple(sorted({*env.closures[template_name], *env.loaded}))
-    return RenderedMarkdown(_tidy(text), cited, ctx.marking, used)
+    fields = {option: tuple(sorted(names)) for option, names in env.fields.items()}
+    return RenderedMarkdown(_tidy(text), cited, ctx.marking, used, fields)
 
 
 def _render_pass(env: Sandbox, name: str, ctx: MemoContext, extra: dict[str, Any] | None) -> tuple[str, _Citations]:

@@ -29,7 +29,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from briefgen.memo_context import Evidence, MemoContext
+from briefgen.memo_context import Evidence, MemoContext, OptionView
 from briefgen.scales import Level, Marking, PartialDate
 
 MAX_OUTPUT_CHARS = 5_000_000
@@ -89,12 +89,13 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.shown: set[Marking] = set()
         self.read: set[str] = set()  # evidence records whose content a template read (not only through cite())
         self.loaded: set[str] = set()  # templates loaded during the render, dynamic includes too
+        self.fields: dict[str, set[str]] = {}  # option id → the fields of that option the template read
         self.closures: dict[str, tuple[str, ...]] = {}
         self.deadline = float("inf")
 
     def begin(self) -> None:
         """Reset the per-render records and start the clock."""
-        self.shown, self.read, self.loaded = set(), set(), set()
+        self.shown, self.read, self.loaded, self.fields = set(), set(), set(), {}
         self.deadline = time.monotonic() + RENDER_SECONDS
 
     def _load_template(self, name: str, globals: Any) -> jinja2.Template:
@@ -143,6 +144,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
             return
         if isinstance(obj, Evidence):
             self.read.add(obj.id)
+        if isinstance(obj, OptionView):
+            self.fields.setdefault(obj.id, set()).add(attribute)
         derived = getattr(obj, "derived_markings", None)
         marking = derived.get(attribute) if derived and attribute in derived else getattr(obj, "marking", None)
         if isinstance(marking, Marking):
