@@ -126,7 +126,8 @@ def test_dynamic_include_is_a_dependency(tmp_path: Path) -> None:
     (root / "templates" / "extra.md.j2").write_text("Extra text.\n")
     source = (root / "templates" / "partner.md.j2").read_text()
     name = "extra" + ".md.j2"
-    (root / "templates" / "partner.md.j2").write_text(source + '{% include memo.memo_id[:0] ~ "' + name + '" %}\n')
+    include = '{% block body %}{% include memo.memo_id[:0] ~ "' + name + '" %}\n'
+    (root / "templates" / "partner.md.j2").write_text(source.replace("{% block body %}", include, 1))
     runner = CliRunner()
     assert runner.invoke(main, ["build", "-p", str(root)]).exit_code == 0
     (root / "templates" / "extra.md.j2").write_text("Extra text, revised.\n")
@@ -165,3 +166,11 @@ def test_memo_text_marking_is_a_floor_for_every_output(tmp_path: Path) -> None:
     for audience in ("partner", "principal", "working-level"):
         text = (root / f"outputs/test-memo/{audience}.md").read_text()
         assert text.startswith("**TLP:GREEN**") or text.startswith("**TLP:AMBER"), (audience, text[:40])
+
+
+def test_a_template_that_drops_the_marking_banner_is_refused(tmp_path: Path) -> None:
+    root = build_tree(tmp_path, {})
+    (root / "templates" / "partner.md.j2").write_text("# {{ memo.subject }}\n\n{{ memo.marking }}\n")
+    result = CliRunner().invoke(main, ["build", "-p", str(root)])
+    assert result.exit_code == 1, result.output
+    assert "templates/partner.md.j2: template: the output must open with its marking (TLP:CLEAR)" in result.output

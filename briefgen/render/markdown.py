@@ -199,12 +199,20 @@ def render_markdown(
     if shown != ctx.marking:  # the banner was rendered before the content: render again with the right marking
         ctx = replace(ctx, marking=shown)
         text, citations = _render_pass(env, template_name, ctx, extra)
+    text = _tidy(text)
+    if ctx.marking.value not in text.split("\n", 1)[0]:
+        raise TemplateError(
+            f"templates/{template_name}",
+            0,
+            f"the output must open with its marking ({ctx.marking.value}): extend base.md.j2, or print "
+            "{{ memo.marking }} on the first line",
+        )
     if template_name not in env.closures:
         env.closures[template_name] = tuple(sorted(_template_closure(env, template_name)))
     cited = (*citations.numbers, *sorted(env.read - citations.numbers.keys()))
     used = tuple(sorted({*env.closures[template_name], *env.loaded}))
     fields = {option: tuple(sorted(names)) for option, names in env.fields.items()}
-    return RenderedMarkdown(_tidy(text), cited, ctx.marking, used, fields)
+    return RenderedMarkdown(text, cited, ctx.marking, used, fields)
 
 
 def _render_pass(env: Sandbox, name: str, ctx: MemoContext, extra: dict[str, Any] | None) -> tuple[str, _Citations]:
