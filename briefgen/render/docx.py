@@ -15,19 +15,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from types import MappingProxyType
 from typing import Any
 
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import XmlPart
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from briefgen.errors import RenderError
 from briefgen.render import docx_xml as x
 from briefgen.render.docx_xml import Element
+from briefgen.render.markdown_parse import parser
 from briefgen.render.reference import REQUIRED_STYLES, Reference, open_reference
 
 __all__ = ["DEFAULT_HEAT", "LEVELS", "REQUIRED_STYLES", "DocxSettings", "markdown_to_docx"]
@@ -73,7 +72,7 @@ def markdown_to_docx(markdown: str, settings: DocxSettings) -> bytes:
     body = _emptied_body(document)
     numbering = x.ListNumbering.of(document.part.numbering_part.element, reference.numbered)
     writer = _BodyWriter(reference, heat, numbering)
-    body[0:0] = x.parse_fragment(writer.markup(_parser().parse(markdown)))
+    body[0:0] = x.parse_fragment(writer.markup(parser().parse(markdown)))
     _write_marking(reference, settings.marking)
     _pin_core_properties(document, settings)
     return x.package_bytes(document.part.package)
@@ -111,11 +110,6 @@ def _emptied_body(document: Document) -> Element:
 
 
 # --- the body -----------------------------------------------------------------------
-
-
-@cache
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
 @dataclass

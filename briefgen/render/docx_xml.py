@@ -283,16 +283,21 @@ def estimated_widths(columns: Sequence[Sequence[str]], total: int, em: int) -> l
     Short cells ("Very High") stay whole while that leaves the long-text columns room enough;
     in a crowded table (a risk register) they may wrap, so that the prose columns stay readable.
     """
-    whole = _limits(columns, em, keep_short=True)
-    limits = whole if sum(whole[0]) <= total * CROWDED_SHARE else _limits(columns, em, keep_short=False)
-    demands = [sum(_line_and_unbreakable_ems(t)[0] for t in texts[1:]) / max(len(texts) - 1, 1) for texts in columns]
+    measured = [[_measure(text) for text in texts] for texts in columns]
+    whole = _limits(measured, em, keep_short=True)
+    limits = whole if sum(whole[0]) <= total * CROWDED_SHARE else _limits(measured, em, keep_short=False)
+    demands = [sum(m[0] for m in texts[1:]) / max(len(texts) - 1, 1) for texts in measured]
     return column_widths(*limits, total, demands)
 
 
-def _limits(columns: Sequence[Sequence[str]], em: int, keep_short: bool) -> tuple[list[int], list[int]]:
+# A cell's measure: (width on one line, longest word or hyphen-broken part, whether it is a short cell), in ems.
+_Measure = tuple[float, float, bool]
+
+
+def _limits(columns: Sequence[Sequence[_Measure]], em: int, keep_short: bool) -> tuple[list[int], list[int]]:
     minimums, maximums = [], []
     for texts in columns:
-        widths = [_line_and_unbreakable_ems(text, keep_short) for text in texts]
+        widths = [(line, line if keep_short and short else word) for line, word, short in texts]
         widths[0] = (widths[0][0] * _BOLD_FACTOR, widths[0][1] * _BOLD_FACTOR)
         maximums.append(int(max(line for line, _ in widths) * em) + CELL_PADDING)
         longest = max(max(unbreakable for _, unbreakable in widths), widths[0][0] / 2)  # a header takes ≤ 2 lines
@@ -300,20 +305,20 @@ def _limits(columns: Sequence[Sequence[str]], em: int, keep_short: bool) -> tupl
     return minimums, maximums
 
 
-def _line_and_unbreakable_ems(text: str, keep_short: bool = True) -> tuple[float, float]:
-    """Widths of ``text`` on one line and of what must stay on one line: a short cell
-    ("Very High") whole when ``keep_short``, else its longest word."""
-    words = [_ems(word) for word in text.split()]
-    line = sum(words) + _CHAR_EMS[" "] * max(len(words) - 1, 0)
-    if keep_short and len(text) <= SHORT_CELL:
-        return line, line
-    return line, max((_unbreakable_ems(word) for word in text.split()), default=0.0)
+def _measure(text: str) -> _Measure:
+    """Widths of ``text`` on one line and of what must stay on one line (its longest word; a short cell such as
+    "Very High" is kept whole when the table has room)."""
+    words = text.split()
+    widths = [_ems(word) for word in words]
+    line = sum(widths) + _CHAR_EMS[" "] * max(len(words) - 1, 0)
+    unbreakable = max((_unbreakable_ems(word, ems) for word, ems in zip(words, widths, strict=True)), default=0.0)
+    return line, unbreakable, len(text) <= SHORT_CELL
 
 
-def _unbreakable_ems(word: str) -> float:
+def _unbreakable_ems(word: str, ems: float) -> float:
     """A long word may break after a hyphen ("remote-" / "sensing"); a short one ("R-CIV-1") stays whole."""
-    if len(word) <= SHORT_CELL:
-        return _ems(word)
+    if len(word) <= SHORT_CELL or "-" not in word:
+        return ems
     return max(_ems(part) for part in re.split(r"(?<=-)", word) if part)
 
 
