@@ -17,7 +17,16 @@ from briefgen.deps import changed_keys, content_deps, current, docx_deps, fresh_
 from briefgen.errors import BriefgenError, RenderError
 from briefgen.load import BRIEF_FILE, load_project
 from briefgen.lock import build_lock
-from briefgen.manifest import Entry, Manifest, input_digests, read_cache, read_manifest, write_cache, write_manifest
+from briefgen.manifest import (
+    LEGACY_CACHE,
+    Entry,
+    Manifest,
+    input_digests,
+    read_cache,
+    read_manifest,
+    write_cache,
+    write_manifest,
+)
 from briefgen.memo_context import History, MemoContext
 from briefgen.model import Memo
 from briefgen.project import project_root
@@ -173,6 +182,7 @@ def build(
     with lock:
         if not dry_run:
             remove_stray_temps(outputs)
+            (outputs / LEGACY_CACHE).unlink(missing_ok=True)
         manifest = read_manifest(outputs)
         # Files outside the input folders that the last build read (a reference document kept elsewhere).
         digests = input_digests(root, INPUT_FOLDERS, [BRIEF_FILE, *_loose_inputs(manifest)])

@@ -129,6 +129,7 @@ def input_digests(root: Path, folders: Iterable[str], files: Iterable[str]) -> d
 
 # The parsed inputs, kept out of outputs/ (which is shared with readers): they hold every record at every marking.
 CACHE_PATH = Path(".briefgen") / "cache.json"
+LEGACY_CACHE = ".cache.json"  # where earlier builds kept it, inside outputs/: removed by every build
 
 
 def read_cache(root: Path) -> dict[str, tuple[str, Any]]:

@@ -326,3 +326,9 @@ def test_an_option_edit_an_audience_never_sees_leaves_its_memo_alone(project: Pa
     assert not [p for p in result.written if "partner" in p], result.written  # its template shows no risks
     partner = (project / "outputs/test-memo/partner.md").read_text()
     assert "10 June 2025" in partner and "20 July 2025" not in partner
+
+
+def test_a_parse_cache_left_in_outputs_by_an_earlier_version_is_removed(project: Path) -> None:
+    (project / "outputs" / ".cache.json").write_text('{"evidence/src-one.yaml": ["x", {"secret": 1}]}')
+    assert build(project, as_of=DAY1).written == ()  # even a build with nothing to do
+    assert not (project / "outputs" / ".cache.json").exists()
