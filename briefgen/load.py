@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from briefgen.errors import InputError, Problem
+from briefgen.errors import InputError, Problem, clip, shown
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_ALIASES = 64
@@ -101,12 +101,12 @@ class _Walker:
                 raise InputError([self._problem(key_node, loc, "merge keys (<<) are not supported")])
             key = self._scalar(key_node, loc) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str | int) or isinstance(key, bool):
-                self.problems.append(self._problem(key_node, loc, f"keys must be text, got {key!r}"))
+                self.problems.append(self._problem(key_node, loc, f"keys must be text, got {shown(key)}"))
                 continue
             if key in result:
                 first = self.lines.get((*loc, key), 0)
                 self.problems.append(
-                    self._problem(key_node, (*loc, key), f"duplicate key {key!r} (first defined on line {first})")
+                    self._problem(key_node, (*loc, key), f"duplicate key {shown(key)} (first defined on line {first})")
                 )
                 continue
             self.lines[(*loc, key)] = key_node.start_mark.line + 1
@@ -118,11 +118,12 @@ class _Walker:
             return node.value  # dates stay text: PartialDate parses them with a precise message
         constructor = _SCALARS.yaml_constructors.get(node.tag)
         if constructor is None or node.tag.startswith("tag:yaml.org,2002:python"):
-            raise InputError([self._problem(node, loc, f"unsupported tag {node.tag!r}")])
+            raise InputError([self._problem(node, loc, f"unsupported tag {shown(node.tag)}")])
         try:
             return constructor(_SCALARS, node)
         except (ValueError, yaml.YAMLError) as exc:
-            raise InputError([self._problem(node, loc, f"invalid value {node.value!r}: {exc}")]) from None
+            message = f"invalid value {shown(node.value)}: {clip(str(exc))}"
+            raise InputError([self._problem(node, loc, message)]) from None
 
     def _problem(self, node: yaml.Node, loc: Loc, message: str) -> Problem:
         return Problem(self.path, node.start_mark.line + 1, field_path(loc), message)
@@ -132,7 +133,7 @@ def field_path(loc: Loc) -> str:
     """``('records', 3, 'quote')`` → ``records[3].quote``."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out += f"[{part}]" if isinstance(part, int) else (f".{clip(part)}" if out else clip(part))
     return out
 
 

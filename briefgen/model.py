@@ -19,6 +19,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from briefgen.errors import shown
 from briefgen.scales import Level, Marking, PartialDate, Reliability
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -66,7 +67,7 @@ def months(text: str) -> int:
 def _months_text(value: object) -> str:
     text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
     if not isinstance(text, str) or not _MONTHS_TEXT.match(text) or months(text) < 1:
-        raise ValueError(f"expected a period such as '18 months', '2 years' or 18, got {value!r}")
+        raise ValueError(f"expected a period such as '18 months', '2 years' or 18, got {shown(value)}")
     return text.strip()
 
 

@@ -9,6 +9,8 @@ from enum import Enum, StrEnum
 from functools import total_ordering
 from typing import Any, TypeVar
 
+from briefgen.errors import shown
+
 E = TypeVar("E", bound=Enum)
 
 
@@ -217,8 +219,8 @@ class PartialDate:
                 try:
                     return cls(year, month, day)
                 except ValueError as exc:
-                    raise ValueError(f"impossible date {value!r}: {exc}") from None
-        raise ValueError(f"expected a year, year-month or date (2025, 2025-03, 2025-03-24), got {value!r}")
+                    raise ValueError(f"impossible date {shown(value)}: {exc}") from None
+        raise ValueError(f"expected a year, year-month or date (2025, 2025-03, 2025-03-24), got {shown(value)}")
 
     @property
     def earliest(self) -> dt.date:

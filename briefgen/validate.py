@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from briefgen.errors import InputError, Problem
+from briefgen.errors import InputError, Problem, clip, shown
 from briefgen.load import Document, Loc, ProjectFiles, field_path
 from briefgen.model import (
     MEMO_POINTS,
@@ -239,7 +239,7 @@ def _check_scores(files: ProjectFiles, criteria: set[str]) -> Iterator[Problem]:
                     doc.path,
                     doc.line_of(loc),
                     field_path(loc),
-                    f"unknown criterion {crit!r} (expected one of: {', '.join(sorted(criteria))})",
+                    f"unknown criterion {shown(crit)} (expected one of: {', '.join(sorted(criteria))})",
                 )
 
 
@@ -253,13 +253,13 @@ def _check_template_path(root: Path, doc: Document, loc: Loc, template: str) -> 
 def _template_path_problem(root: Path, template: str) -> str | None:
     pure = PurePosixPath(template)
     if pure.is_absolute() or "\\" in template or ".." in pure.parts or ":" in template:
-        return f"expected a path inside {TEMPLATES_DIR}/ such as 'principal.md.j2', got {template!r}"
+        return f"expected a path inside {TEMPLATES_DIR}/ such as 'principal.md.j2', got {shown(template)}"
     base = (root / TEMPLATES_DIR).resolve()
     target = (base / pure).resolve()
     if not target.is_relative_to(base):
-        return f"template {template!r} leads outside {TEMPLATES_DIR}/: refused"
+        return f"template {shown(template)} leads outside {TEMPLATES_DIR}/: refused"
     if not target.is_file():
-        return f"template {TEMPLATES_DIR}/{template} does not exist"
+        return f"template {TEMPLATES_DIR}/{clip(template)} does not exist"
     return None
 
 
@@ -269,10 +269,11 @@ def _check_reference(root: Path, doc: Document, reference: str) -> Iterator[Prob
     target = (root / pure).resolve()
     if pure.is_absolute() or ".." in pure.parts or not target.is_relative_to(root.resolve()):
         yield Problem(
-            doc.path, doc.line_of(loc), field_path(loc), f"expected a path inside the project, got {reference!r}"
+            doc.path, doc.line_of(loc), field_path(loc), f"expected a path inside the project, got {shown(reference)}"
         )
     elif not target.is_file():
-        yield Problem(doc.path, doc.line_of(loc), field_path(loc), f"reference document {reference} does not exist")
+        message = f"reference document {clip(reference)} does not exist"
+        yield Problem(doc.path, doc.line_of(loc), field_path(loc), message)
 
 
 def _check_markings(brief: Brief, options: list[tuple[Document, Option]]) -> Iterator[Problem]:

@@ -1,0 +1,53 @@
+"""Hostile or odd input found by fuzzing: each answers with one clear line per problem and exit 1 — never an internal
+error, a traceback, a hang or a crash — and writes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefs import EVIDENCE, OPTION, build_tree, expect_error
+
+from briefgen.errors import SHOWN_CHARS, shown
+
+
+def longest_line(out: str) -> int:
+    return max(len(line) for line in out.splitlines())
+
+
+# ---------------------------------------------------------------- values echoed in messages are clipped
+
+
+def test_shown_clips_long_values_and_describes_huge_numbers() -> None:
+    assert shown("short") == "'short'"
+    long = shown("x" * 10_000)
+    assert len(long) == SHOWN_CHARS - 2 and long.endswith("…")
+    assert shown(10**5000) == "a number of about 5,000 digits"
+
+
+def test_huge_bad_value_gives_a_short_error_line(tmp_path: Path) -> None:
+    option = OPTION.format(id="beta").replace("title: Option beta", "title: " + "x" * 3_000_000)
+    build_tree(tmp_path, {"options/beta.yaml": option})
+    out = expect_error(tmp_path, r"^options/beta\.yaml:2: title: string should have at most 500 characters, got 'x+…$")
+    assert longest_line(out) < 200
+
+
+def test_huge_unknown_key_gives_a_short_error_line(tmp_path: Path) -> None:
+    build_tree(tmp_path, {"options/beta.yaml": OPTION.format(id="beta") + "? " + "k" * 100_000 + "\n: 1\n"})
+    out = expect_error(tmp_path, r"^options/beta\.yaml:\d+: k+…: unknown field 'k+…")
+    assert longest_line(out) < 400
+
+
+def test_huge_bad_date_gives_a_short_error_line(tmp_path: Path) -> None:
+    build_tree(tmp_path, {"evidence/src-one.yaml": EVIDENCE.replace("published: 2024-05", "published: x" + "9" * 9999)})
+    out = expect_error(tmp_path, r"^evidence/src-one\.yaml:5: source\.published: expected a year, year-month or date")
+    assert longest_line(out) < 200
+
+
+def test_number_too_long_to_print_is_described(tmp_path: Path) -> None:
+    option = OPTION.format(id="beta").replace("score: 4", "score: 0x" + "f" * 5000)
+    build_tree(tmp_path, {"options/beta.yaml": option})
+    expect_error(
+        tmp_path,
+        r"^options/beta\.yaml:18: scores\.influence\.score: input should be less than or equal to 5, "
+        r"got a number of about 6,020 digits$",
+    )
