@@ -195,9 +195,9 @@ class PartialDate:
     def __init__(self, year: int, month: int | None = None, day: int | None = None) -> None:
         if day is not None and month is None:
             raise ValueError("a day needs a month")
+        if not 1000 <= year <= 9999:  # first: dt.date() raises OverflowError, not ValueError, for a huge year
+            raise ValueError(f"year {shown(year)} is out of range 1000-9999")
         dt.date(year, month or 1, day or 1)  # raises ValueError for impossible dates
-        if not 1000 <= year <= 9999:
-            raise ValueError(f"year {year} is out of range 1000-9999")
         self.year, self.month, self.day = year, month, day
 
     @classmethod

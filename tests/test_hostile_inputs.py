@@ -3,8 +3,10 @@ error, a traceback, a hang or a crash — and writes nothing."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 from briefs import EVIDENCE, OPTION, build_tree, expect_error
 
 from briefgen.errors import SHOWN_CHARS, shown
@@ -51,3 +53,22 @@ def test_number_too_long_to_print_is_described(tmp_path: Path) -> None:
         r"^options/beta\.yaml:18: scores\.influence\.score: input should be less than or equal to 5, "
         r"got a number of about 6,020 digits$",
     )
+
+
+# ---------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("99999999999999", "year 99999999999999 is out of range 1000-9999"),
+        ("0x" + "f" * 60, "year a number of about 72 digits is out of range 1000-9999"),
+        ("10000", "year 10000 is out of range 1000-9999"),
+        ("0", "year 0 is out of range 1000-9999"),
+        ("0000-01-01", "impossible date '0000-01-01': year 0 is out of range 1000-9999"),
+        ("0999-12", "impossible date '0999-12': year 999 is out of range 1000-9999"),
+    ],
+)
+def test_year_out_of_range_is_refused(tmp_path: Path, value: str, message: str) -> None:
+    build_tree(tmp_path, {"evidence/src-one.yaml": EVIDENCE.replace("as_of: 2024-05", f"as_of: {value}")})
+    expect_error(tmp_path, rf"^evidence/src-one\.yaml:12: records\[0\]\.as_of: {re.escape(message)}$")
