@@ -22,7 +22,9 @@ BRIEF_FILE = "briefgen.yaml"
 
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALARS = yaml.constructor.SafeConstructor()
-_STRING_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
+_YAML_TAG = "tag:yaml.org,2002:"
+_STR, _TIMESTAMP = f"{_YAML_TAG}str", f"{_YAML_TAG}timestamp"
+_SCALAR_TAGS = {f"{_YAML_TAG}{name}" for name in ("null", "bool", "int", "float", "binary")}
 
 Loc = tuple[str | int, ...]
 
@@ -114,16 +116,21 @@ class _Walker:
         return result
 
     def _scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
-        if node.tag in _STRING_TAGS:
+        """A scalar's value. An explicit tag (``!!bool abc``) is applied like an implicit one, so a value the tag
+        cannot read is refused here: PyYAML's constructors raise KeyError, IndexError or ValueError for it."""
+        if node.tag == _STR:
+            return node.value
+        if node.tag == _TIMESTAMP:
+            if not _SCALARS.timestamp_regexp.match(node.value):
+                raise InputError([self._problem(node, loc, f"invalid !!timestamp value {shown(node.value)}")])
             return node.value  # dates stay text: PartialDate parses them with a precise message
-        constructor = _SCALARS.yaml_constructors.get(node.tag)
-        if constructor is None or node.tag.startswith("tag:yaml.org,2002:python"):
+        if node.tag not in _SCALAR_TAGS:  # custom, python/* and collection tags on a scalar
             raise InputError([self._problem(node, loc, f"unsupported tag {shown(node.tag)}")])
         try:
-            return constructor(_SCALARS, node)
-        except (ValueError, yaml.YAMLError) as exc:
-            message = f"invalid value {shown(node.value)}: {clip(str(exc))}"
-            raise InputError([self._problem(node, loc, message)]) from None
+            return _SCALARS.yaml_constructors[node.tag](_SCALARS, node)
+        except (ValueError, LookupError, yaml.YAMLError):
+            name = node.tag.removeprefix(_YAML_TAG)
+            raise InputError([self._problem(node, loc, f"invalid !!{name} value {shown(node.value)}")]) from None
 
     def _problem(self, node: yaml.Node, loc: Loc, message: str) -> Problem:
         return Problem(self.path, node.start_mark.line + 1, field_path(loc), message)

@@ -72,3 +72,30 @@ def test_number_too_long_to_print_is_described(tmp_path: Path) -> None:
 def test_year_out_of_range_is_refused(tmp_path: Path, value: str, message: str) -> None:
     build_tree(tmp_path, {"evidence/src-one.yaml": EVIDENCE.replace("as_of: 2024-05", f"as_of: {value}")})
     expect_error(tmp_path, rf"^evidence/src-one\.yaml:12: records\[0\]\.as_of: {re.escape(message)}$")
+
+
+# ---------------------------------------------------------------- explicitly tagged scalars
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("!!bool abc", "invalid !!bool value 'abc'"),
+        ("!!bool ''", "invalid !!bool value ''"),
+        ("!!int x", "invalid !!int value 'x'"),
+        ("!!int ''", "invalid !!int value ''"),
+        ("!!int '-'", "invalid !!int value '-'"),
+        ("!!float y", "invalid !!float value 'y'"),
+        ("!!float ''", "invalid !!float value ''"),
+        ("!!timestamp z", "invalid !!timestamp value 'z'"),
+        ("!!binary a", "invalid !!binary value 'a'"),
+        ("!!map abc", "unsupported tag 'tag:yaml.org,2002:map'"),
+        ("!!python/name:os.system ''", "unsupported tag 'tag:yaml.org,2002:python/name:os.system'"),
+        ("1" + "0" * 5000, "invalid !!int value '1" + "0" * 55 + "…"),
+    ],
+)
+def test_bad_tagged_scalar_is_refused(tmp_path: Path, value: str, message: str) -> None:
+    build_tree(
+        tmp_path, {"options/beta.yaml": OPTION.format(id="beta").replace("title: Option beta", f"title: {value}")}
+    )
+    expect_error(tmp_path, rf"^options/beta\.yaml:2: title: {re.escape(message)}$")
