@@ -24,6 +24,7 @@ _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALARS = yaml.constructor.SafeConstructor()
 _YAML_TAG = "tag:yaml.org,2002:"
 _STR, _TIMESTAMP = f"{_YAML_TAG}str", f"{_YAML_TAG}timestamp"
+_COLLECTION_TAGS = {f"{_YAML_TAG}seq", f"{_YAML_TAG}map"}
 _SCALAR_TAGS = {f"{_YAML_TAG}{name}" for name in ("null", "bool", "int", "float", "binary")}
 
 Loc = tuple[str | int, ...]
@@ -84,6 +85,8 @@ class _Walker:
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, loc)
         self._count_alias(node, loc)
+        if node.tag not in _COLLECTION_TAGS:  # !foo [..], !!set {..}, !!omap [..]: nothing briefgen reads
+            raise InputError([self._problem(node, loc, f"unsupported tag {shown(node.tag)}")])
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.MappingNode)

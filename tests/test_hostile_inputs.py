@@ -99,3 +99,13 @@ def test_bad_tagged_scalar_is_refused(tmp_path: Path, value: str, message: str) 
         tmp_path, {"options/beta.yaml": OPTION.format(id="beta").replace("title: Option beta", f"title: {value}")}
     )
     expect_error(tmp_path, rf"^options/beta\.yaml:2: title: {re.escape(message)}$")
+
+
+@pytest.mark.parametrize(
+    ("value", "tag"),
+    [("!foo [a]", "!foo"), ("!!set {a, b}", "tag:yaml.org,2002:set"), ("!!omap [a: 1]", "tag:yaml.org,2002:omap")],
+)
+def test_tagged_collection_is_refused(tmp_path: Path, value: str, tag: str) -> None:
+    option = OPTION.format(id="beta").replace("title: Option beta", f"title: {value}")
+    build_tree(tmp_path, {"options/beta.yaml": option})
+    expect_error(tmp_path, rf"^options/beta\.yaml:2: title: unsupported tag '{re.escape(tag)}'$")
