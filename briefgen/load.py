@@ -1,7 +1,8 @@
 """Stage 1, load: read YAML files safely into plain data, keeping the line of every key and value.
 
-Safety: the safe (C where available) composer, no custom tags, duplicate keys refused, a size limit per
-file, and a limit on alias use so that a "billion laughs" file is refused before it is expanded."""
+Safety: the C parser where available, a composer that refuses nesting deeper than MAX_DEPTH, no custom tags,
+duplicate keys refused, a size limit per file, and a limit on alias use so that a "billion laughs" file is refused
+before it is expanded."""
 
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ from briefgen.errors import InputError, Problem, clip, shown
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_ALIASES = 64
+MAX_DEPTH = 64
 BRIEF_FILE = "briefgen.yaml"
 
-_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Parser: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALARS = yaml.constructor.SafeConstructor()
 _YAML_TAG = "tag:yaml.org,2002:"
 _STR, _TIMESTAMP = f"{_YAML_TAG}str", f"{_YAML_TAG}timestamp"
@@ -70,6 +72,45 @@ class ProjectFiles:
     options: tuple[Document, ...]
 
 
+class _Composer(yaml.composer.Composer, yaml.resolver.Resolver):
+    """PyYAML's composer over the (C) parser's events, refusing nesting deeper than MAX_DEPTH. The C composer
+    recurses without a bound: 100,000 nested '[' crash the interpreter (a segfault), 10,000 raise RecursionError.
+    Composing in Python from the C parser's events is as fast: making the event objects is most of the work."""
+
+    check_event: Callable[..., bool]
+    peek_event: Callable[[], yaml.Event]
+    get_event: Callable[[], yaml.Event]
+
+    def __init__(self, text: str, path: str) -> None:
+        self._events = _Parser(text)
+        self.check_event, self.peek_event, self.get_event = (
+            self._events.check_event,
+            self._events.peek_event,
+            self._events.get_event,
+        )
+        self._path = path
+        self._depth = 0
+        yaml.composer.Composer.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                line = mark.line + 1 if mark else 0
+                raise InputError([Problem(self._path, line, "", f"nested more than {MAX_DEPTH} levels deep: refused")])
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def compose(self) -> yaml.Node | None:
+        try:
+            return self.get_single_node()
+        finally:
+            self._events.dispose()
+
+
 class _Walker:
     """Turns a composed node graph into plain data, recording lines and bounding alias expansion."""
 
@@ -82,6 +123,8 @@ class _Walker:
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self.lines.setdefault(loc, node.start_mark.line + 1)
+        if len(loc) >= MAX_DEPTH:  # the composer bounds each node's depth; aliases can stack them
+            raise InputError([self._problem(node, loc, f"nested more than {MAX_DEPTH} levels deep: refused")])
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, loc)
         self._count_alias(node, loc)
@@ -155,7 +198,7 @@ def parse_yaml(raw: bytes, path: str) -> Document:
     if not text.strip():
         raise InputError([Problem(path, 1, "", "empty file")])
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _Composer(text, path).compose()
     except yaml.MarkedYAMLError as exc:
         raise InputError([_syntax_problem(path, exc)]) from None
     except yaml.YAMLError as exc:

@@ -4,12 +4,15 @@ error, a traceback, a hang or a crash — and writes nothing."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from briefs import EVIDENCE, OPTION, build_tree, expect_error
 
 from briefgen.errors import SHOWN_CHARS, shown
+from briefgen.load import MAX_DEPTH
 
 
 def longest_line(out: str) -> int:
@@ -109,3 +112,36 @@ def test_tagged_collection_is_refused(tmp_path: Path, value: str, tag: str) -> N
     option = OPTION.format(id="beta").replace("title: Option beta", f"title: {value}")
     build_tree(tmp_path, {"options/beta.yaml": option})
     expect_error(tmp_path, rf"^options/beta\.yaml:2: title: unsupported tag '{re.escape(tag)}'$")
+
+
+# ---------------------------------------------------------------- nesting depth
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "x: " + "[" * 10_000 + "]" * 10_000 + "\n",
+        "x: " + "{a: " * 3_000 + "1" + "}" * 3_000 + "\n",
+        "x:\n" + "".join(" " * i + "- \n" for i in range(1, 2_000)),
+    ],
+    ids=["flow-sequences", "flow-mappings", "block-sequences"],
+)
+def test_deep_nesting_is_refused(tmp_path: Path, extra: str) -> None:
+    build_tree(tmp_path, {"options/beta.yaml": OPTION.format(id="beta") + extra})
+    expect_error(tmp_path, rf"^options/beta\.yaml:\d+: nested more than {MAX_DEPTH} levels deep: refused$")
+
+
+def test_nesting_stacked_through_aliases_is_refused(tmp_path: Path) -> None:
+    opening, closing = "[" * (MAX_DEPTH // 3 + 1), "]" * (MAX_DEPTH // 3 + 1)  # each under the limit alone
+    extra = f"a: &a {opening}1{closing}\nb: &b {opening}*a{closing}\nc: {opening}*b{closing}\n"
+    build_tree(tmp_path, {"options/beta.yaml": OPTION.format(id="beta") + extra})
+    expect_error(tmp_path, rf"^options/beta\.yaml:\d+: c(\[0\])+: nested more than {MAX_DEPTH} levels deep: refused$")
+
+
+def test_nesting_too_deep_for_the_c_stack_is_refused_not_a_crash(tmp_path: Path) -> None:
+    """PyYAML's C composer recursed once per level: a million levels were a segfault, so run it out of process."""
+    build_tree(tmp_path, {"options/beta.yaml": "x: " + "[" * 1_000_000 + "]" * 1_000_000 + "\n"})
+    command = [sys.executable, "-m", "briefgen", "check", "-p", str(tmp_path)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 1, result
+    assert result.stderr.startswith(f"options/beta.yaml:1: nested more than {MAX_DEPTH} levels deep: refused\n")
