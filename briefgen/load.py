@@ -119,15 +119,16 @@ class _Walker:
         self.lines: dict[Loc, int] = {}
         self.seen: set[int] = set()
         self.aliases = 0
+        self.text = 0
         self.problems: list[Problem] = []
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self.lines.setdefault(loc, node.start_mark.line + 1)
         if len(loc) >= MAX_DEPTH:  # the composer bounds each node's depth; aliases can stack them
             raise InputError([self._problem(node, loc, f"nested more than {MAX_DEPTH} levels deep: refused")])
+        self._count_use(node, loc)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, loc)
-        self._count_alias(node, loc)
         if node.tag not in _COLLECTION_TAGS:  # !foo [..], !!set {..}, !!omap [..]: nothing briefgen reads
             raise InputError([self._problem(node, loc, f"unsupported tag {shown(node.tag)}")])
         if isinstance(node, yaml.SequenceNode):
@@ -135,18 +136,27 @@ class _Walker:
         assert isinstance(node, yaml.MappingNode)
         return self._mapping(node, loc)
 
-    def _count_alias(self, node: yaml.Node, loc: Loc) -> None:
+    def _count_use(self, node: yaml.Node, loc: Loc) -> None:
+        """A node used a second time is an alias use, scalars and keys included: one large scalar repeated through
+        aliases is as costly as a large collection. Aliases are bounded in number and in the text they expand to
+        (a file without aliases holds no more text than its size)."""
         if id(node) in self.seen:
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
                 raise InputError([self._problem(node, loc, f"more than {MAX_ALIASES} alias uses: refused")])
         self.seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            self.text += len(node.value)
+            if self.text > MAX_FILE_BYTES:
+                message = f"aliases expand to more than {MAX_FILE_BYTES:,} characters of text: refused"
+                raise InputError([self._problem(node, loc, message)])
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise InputError([self._problem(key_node, loc, "merge keys (<<) are not supported")])
+            self._count_use(key_node, loc)
             key = self._scalar(key_node, loc) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str | int) or isinstance(key, bool):
                 self.problems.append(self._problem(key_node, loc, f"keys must be text, got {shown(key)}"))

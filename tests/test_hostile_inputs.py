@@ -12,7 +12,7 @@ import pytest
 from briefs import EVIDENCE, OPTION, build_tree, expect_error
 
 from briefgen.errors import SHOWN_CHARS, shown
-from briefgen.load import MAX_DEPTH
+from briefgen.load import MAX_ALIASES, MAX_DEPTH, MAX_FILE_BYTES
 
 
 def longest_line(out: str) -> int:
@@ -145,3 +145,27 @@ def test_nesting_too_deep_for_the_c_stack_is_refused_not_a_crash(tmp_path: Path)
     result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 1, result
     assert result.stderr.startswith(f"options/beta.yaml:1: nested more than {MAX_DEPTH} levels deep: refused\n")
+
+
+# ---------------------------------------------------------------- aliases
+
+
+def test_scalar_aliases_count_towards_the_alias_limit(tmp_path: Path) -> None:
+    uses = ", ".join(["*t"] * (MAX_ALIASES + 1))
+    option = OPTION.format(id="beta").replace("title: Option beta", "title: &t Option beta") + f"x: [{uses}]\n"
+    build_tree(tmp_path, {"options/beta.yaml": option})
+    expect_error(tmp_path, rf"^options/beta\.yaml:\d+: x\[{MAX_ALIASES}\]: more than {MAX_ALIASES} alias uses")
+
+
+def test_alias_keys_count_towards_the_alias_limit(tmp_path: Path) -> None:
+    maps = "".join(f"k{i}: {{*t : 1}}\n" for i in range(MAX_ALIASES + 1))
+    option = OPTION.format(id="beta").replace("title: Option beta", "title: &t Option beta") + maps
+    build_tree(tmp_path, {"options/beta.yaml": option})
+    expect_error(tmp_path, rf"^options/beta\.yaml:\d+: k{MAX_ALIASES}: more than {MAX_ALIASES} alias uses")
+
+
+def test_text_expanded_through_aliases_is_bounded(tmp_path: Path) -> None:
+    big = "x" * (MAX_FILE_BYTES // 8)
+    option = OPTION.format(id="beta") + f"big: &b {big}\nx: [{', '.join(['*b'] * 8)}]\n"
+    build_tree(tmp_path, {"options/beta.yaml": option})
+    expect_error(tmp_path, r"^options/beta\.yaml:\d+: x\[\d\]: aliases expand to more than [\d,]+ characters of text")
