@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from briefgen.errors import InputError, Problem, clip, shown
+from briefgen.files import FileTooLarge, NotRegularFile, read_regular
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_ALIASES = 64
@@ -247,10 +248,13 @@ def read_document(root: Path, file: Path, cache: Mapping[str, tuple[str, Any]] |
     ``path → (digest, data)`` from an earlier build, a file whose bytes are unchanged is not parsed again."""
     rel = file.relative_to(root).as_posix()
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:  # refuse before reading an oversize file into memory
-            raise InputError([Problem(rel, 0, "", f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")])
-        raw = file.read_bytes()
+        raw = read_regular(file, MAX_FILE_BYTES)
+    except NotRegularFile as exc:
+        raise InputError([Problem(rel, 0, "", f"not a regular file ({exc.kind}): refused")]) from None
+    except FileTooLarge as exc:
+        raise InputError(
+            [Problem(rel, 0, "", f"file is {exc.size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")]
+        ) from None
     except OSError as exc:
         raise InputError([Problem(rel, 0, "", f"cannot read: {exc.strerror}")]) from None
     hit = cache.get(rel) if cache else None
@@ -260,10 +264,11 @@ def read_document(root: Path, file: Path, cache: Mapping[str, tuple[str, Any]] |
 
 
 def find_project(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` that holds briefgen.yaml."""
+    """The nearest folder at or above ``start`` that holds briefgen.yaml. Anything of that name counts: if it is no
+    file (a folder, a named pipe), loading says so, rather than a brief further up being used instead."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / BRIEF_FILE).is_file():
+        if (folder / BRIEF_FILE).exists():
             return folder
     return None
 

@@ -3,6 +3,7 @@ error, a traceback, a hang or a crash — and writes nothing."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -13,6 +14,12 @@ from briefs import EVIDENCE, OPTION, build_tree, expect_error
 
 from briefgen.errors import SHOWN_CHARS, shown
 from briefgen.load import MAX_ALIASES, MAX_DEPTH, MAX_FILE_BYTES
+
+
+def check_out_of_process(root: Path) -> subprocess.CompletedProcess[str]:
+    """``briefgen check`` in a child process with a timeout: what is tested here used to hang or crash."""
+    command = [sys.executable, "-m", "briefgen", "check", "-p", str(root)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
 
 
 def longest_line(out: str) -> int:
@@ -141,8 +148,7 @@ def test_nesting_stacked_through_aliases_is_refused(tmp_path: Path) -> None:
 def test_nesting_too_deep_for_the_c_stack_is_refused_not_a_crash(tmp_path: Path) -> None:
     """PyYAML's C composer recursed once per level: a million levels were a segfault, so run it out of process."""
     build_tree(tmp_path, {"options/beta.yaml": "x: " + "[" * 1_000_000 + "]" * 1_000_000 + "\n"})
-    command = [sys.executable, "-m", "briefgen", "check", "-p", str(tmp_path)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    result = check_out_of_process(tmp_path)
     assert result.returncode == 1, result
     assert result.stderr.startswith(f"options/beta.yaml:1: nested more than {MAX_DEPTH} levels deep: refused\n")
 
@@ -169,3 +175,20 @@ def test_text_expanded_through_aliases_is_bounded(tmp_path: Path) -> None:
     option = OPTION.format(id="beta") + f"big: &b {big}\nx: [{', '.join(['*b'] * 8)}]\n"
     build_tree(tmp_path, {"options/beta.yaml": option})
     expect_error(tmp_path, r"^options/beta\.yaml:\d+: x\[\d\]: aliases expand to more than [\d,]+ characters of text")
+
+
+# ---------------------------------------------------------------- files that are not regular files
+
+
+@pytest.mark.parametrize("name", ["options/gamma.yaml", "evidence/src-two.yaml", "briefgen.yaml"])
+def test_named_pipe_is_refused_without_blocking(tmp_path: Path, name: str) -> None:
+    build_tree(tmp_path, {name: None})
+    os.mkfifo(tmp_path / name)
+    result = check_out_of_process(tmp_path)
+    assert result.returncode == 1, result
+    assert result.stderr == f"{name}: not a regular file (a named pipe): refused\n1 error\n"
+
+
+def test_folder_named_like_an_input_is_refused(tmp_path: Path) -> None:
+    build_tree(tmp_path, {"options/gamma.yaml/x": "x"})
+    expect_error(tmp_path, r"^options/gamma\.yaml: not a regular file \(a folder\): refused$")
