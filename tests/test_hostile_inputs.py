@@ -3,17 +3,25 @@ error, a traceback, a hang or a crash — and writes nothing."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from briefs import EVIDENCE, OPTION, build_tree, expect_error
+from briefs import BRIEF, EVIDENCE, OPTION, build_tree, expect_error
+from click.testing import CliRunner
 
+from briefgen.cli import main
 from briefgen.errors import SHOWN_CHARS, shown
 from briefgen.load import MAX_ALIASES, MAX_DEPTH, MAX_FILE_BYTES
+from briefgen.manifest import read_manifest
+
+AUDIENCES = ("principal", "working-level", "partner")
 
 
 def check_out_of_process(root: Path) -> subprocess.CompletedProcess[str]:
@@ -192,3 +200,52 @@ def test_named_pipe_is_refused_without_blocking(tmp_path: Path, name: str) -> No
 def test_folder_named_like_an_input_is_refused(tmp_path: Path) -> None:
     build_tree(tmp_path, {"options/gamma.yaml/x": "x"})
     expect_error(tmp_path, r"^options/gamma\.yaml: not a regular file \(a folder\): refused$")
+
+
+# ---------------------------------------------------------------- a damaged manifest
+
+
+Damage = Callable[[dict[str, Any]], None]
+ENTRY_DAMAGE: list[Damage] = [
+    lambda m: m["entries"]["test-memo/principal"].update(date="garbage"),
+    lambda m: m["entries"]["test-memo/principal"].update(version=[1]),
+    lambda m: m["entries"]["test-memo/principal"]["snapshot"].update(ranks={"alpha": "first"}),
+    lambda m: m["entries"]["test-memo/principal"]["snapshot"].update(risks={"R-alpha-1": "High"}),
+    lambda m: m["entries"]["test-memo/principal"].update(deps=[]),
+    lambda m: m.update(entries={"../../x": m["entries"]["test-memo/principal"]}),
+    lambda m: m.update(entries=[]),
+    lambda m: m.clear(),
+]
+
+
+@pytest.mark.parametrize(
+    ("damage", "edit_input"),
+    [
+        # Read before anything is parsed, when the inputs are as the last build left them.
+        (lambda m: m.update(fresh_until="soon"), False),
+        (lambda m: m.update(all_targets=["test-memo"]), False),
+        # Read once an input changed: the entries.
+        *((damage, True) for damage in ENTRY_DAMAGE),
+    ],
+    ids=["fresh_until", "target", "date", "version", "ranks", "risks", "deps", "target-path", "entries", "empty"],
+)
+def test_damaged_manifest_is_treated_as_absent(tmp_path: Path, damage: Damage, edit_input: bool) -> None:
+    root = build_tree(tmp_path, {})
+    assert CliRunner().invoke(main, ["build", "-p", str(root), "--as-of", "2026-01-20"]).exit_code == 0
+    path = root / "outputs" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    damage(manifest)
+    path.write_text(json.dumps(manifest))
+    if edit_input:  # else the build stops at "nothing changed" before reading the entries
+        (root / "briefgen.yaml").write_text(BRIEF.replace("title: Test brief", "title: Test brief, revised"))
+    result = CliRunner().invoke(main, ["build", "-p", str(root), "--as-of", "2026-01-20"])
+    assert result.exit_code == 0, result.output
+    assert read_manifest(root / "outputs").entries.keys() == {f"test-memo/{a}" for a in AUDIENCES}
+
+
+def test_manifest_that_is_a_list_is_treated_as_absent(tmp_path: Path) -> None:
+    root = build_tree(tmp_path, {})
+    (root / "outputs").mkdir()
+    (root / "outputs" / "manifest.json").write_text("[1, 2]")
+    result = CliRunner().invoke(main, ["build", "-p", str(root)])
+    assert (result.exit_code, result.output.strip()) == (0, "6 written, 0 unchanged")
