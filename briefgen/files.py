@@ -3,6 +3,7 @@ stage that reads a file it did not write itself (inputs, the manifest, the lock 
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -50,3 +51,17 @@ def _require_regular(info: os.stat_result, limit: int | None) -> None:
         raise NotRegularFile(_KINDS.get(stat.S_IFMT(info.st_mode), "not a file"))
     if limit is not None and info.st_size > limit:
         raise FileTooLarge(info.st_size)
+
+
+def check_regular(path: Path) -> None:
+    """Raise OSError unless ``path`` is a regular file (following links): FileNotFoundError, NotRegularFile, ..."""
+    _require_regular(path.stat(), None)
+
+
+def resolve(path: Path) -> Path:
+    """``path.resolve()``, raising OSError (ELOOP) for a loop of symbolic links: Python 3.11 and 3.12 raise
+    RuntimeError for one."""
+    try:
+        return path.resolve()
+    except RuntimeError as exc:
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path)) from exc

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from briefgen.errors import InputError, Problem, clip, shown
-from briefgen.files import FileTooLarge, NotRegularFile, read_regular
+from briefgen.files import FileTooLarge, NotRegularFile, read_regular, resolve
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_ALIASES = 64
@@ -306,7 +306,10 @@ def load_project(root: Path, cache: Mapping[str, tuple[str, Any]] | None = None)
 
 
 def _check_inside(root: Path, file: Path) -> None:
-    real = file.resolve()
+    rel = file.relative_to(root).as_posix()
+    try:
+        real = resolve(file)
+    except OSError as exc:  # a loop of symbolic links
+        raise InputError([Problem(rel, 0, "", f"cannot read: {exc.strerror}")]) from None
     if not real.is_relative_to(root.resolve()):
-        rel = file.relative_to(root).as_posix()
         raise InputError([Problem(rel, 0, "", f"links outside the project (to {real}): refused")])

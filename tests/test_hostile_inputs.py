@@ -249,3 +249,43 @@ def test_manifest_that_is_a_list_is_treated_as_absent(tmp_path: Path) -> None:
     (root / "outputs" / "manifest.json").write_text("[1, 2]")
     result = CliRunner().invoke(main, ["build", "-p", str(root)])
     assert (result.exit_code, result.output.strip()) == (0, "6 written, 0 unchanged")
+
+
+# ---------------------------------------------------------------- link loops and unusable paths
+
+LOOP = "cannot read: Too many levels of symbolic links"
+
+
+@pytest.mark.parametrize("folder", ["options", "evidence"])
+def test_symlink_loop_among_inputs_is_refused(tmp_path: Path, folder: str) -> None:
+    build_tree(tmp_path, {})
+    (tmp_path / folder / "self.yaml").symlink_to("self.yaml")
+    (tmp_path / folder / "ping.yaml").symlink_to("pong.yaml")
+    (tmp_path / folder / "pong.yaml").symlink_to("ping.yaml")
+    out = expect_error(tmp_path, rf"^{folder}/self\.yaml: {LOOP}$")
+    assert f"{folder}/ping.yaml: {LOOP}" in out and f"{folder}/pong.yaml: {LOOP}" in out
+
+
+STYLE = "style: {{reference: {}}}\n"
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        (
+            'template: "a\\0b.md.j2"',
+            r"expected a path inside templates/ such as 'principal\.md\.j2', got 'a\\x00b\.md\.j2'",
+        ),
+        ("template: loop.md.j2", rf"template 'loop\.md\.j2': {LOOP}"),
+        ("template: pipe.md.j2", r"template 'pipe\.md\.j2' is not a regular file \(a named pipe\)"),
+        (STYLE.format('"a\\0b"'), r"expected a path inside the project such as .*, got 'a\\x00b'"),
+        (STYLE.format("templates/loop.md.j2"), rf"reference document 'templates/loop\.md\.j2': {LOOP}"),
+        (STYLE.format("x" * 300), r"reference document 'x+…: cannot read: File name too long"),
+    ],
+)
+def test_unusable_template_or_reference_path_is_refused(tmp_path: Path, setting: str, message: str) -> None:
+    brief = BRIEF + setting if setting.startswith("style") else BRIEF.replace("template: partner.md.j2", setting)
+    build_tree(tmp_path, {"briefgen.yaml": brief})
+    (tmp_path / "templates" / "loop.md.j2").symlink_to("loop.md.j2")
+    os.mkfifo(tmp_path / "templates" / "pipe.md.j2")
+    expect_error(tmp_path, rf"^briefgen\.yaml:\d+: (audiences\.partner\.template|style\.reference): {message}$")
