@@ -22,7 +22,7 @@ from briefgen.memo_context import History, MemoContext
 from briefgen.model import Memo
 from briefgen.project import project_root
 from briefgen.render.markdown import RenderedMarkdown, Sandbox, environment, render_markdown
-from briefgen.scales import PartialDate
+from briefgen.scales import PartialDate, reference_date
 from briefgen.validate import TEMPLATES_DIR, Brief, validate_project
 from briefgen.write import remove_stray_temps, write_if_changed
 
@@ -134,7 +134,7 @@ def render(
 ) -> str | bytes:
     """The memo for one audience as Markdown text or Word bytes (library API; no manifest, version 1)."""
     target = Target(memo_id, audience_id)
-    ctx, rendered = render_md(brief, target, today or dt.date.today())
+    ctx, rendered = render_md(brief, target, reference_date(today))
     return rendered.text if fmt == "md" else docx_bytes(brief, target, rendered, ctx.date)
 
 
@@ -162,7 +162,7 @@ def build(
     replaced atomically and the manifest is written last."""
     root = project_root(path)
     outputs = root / OUTPUTS_DIR
-    today = as_of or dt.date.today()
+    today = reference_date(as_of)
     formats = FORMATS if fmt is None else (fmt,)
     lock = contextlib.nullcontext() if dry_run else build_lock(root, outputs, on_wait=on_wait)
     with lock:

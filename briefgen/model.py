@@ -51,8 +51,12 @@ DateField = Annotated[
 
 
 _MONTHS_TEXT = re.compile(r"^\s*(\d{1,4})\s*(months?|years?)?\s*$")
+MAX_STALE_MONTHS = 1200
 _MONTHS_SCHEMA = {
-    "anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": r"^\d+ (months?|years?)$"}]
+    "anyOf": [
+        {"type": "integer", "minimum": 1, "maximum": MAX_STALE_MONTHS},
+        {"type": "string", "pattern": r"^\d+ (months?|years?)$", "description": "at most 100 years"},
+    ]
 }
 
 
@@ -68,6 +72,8 @@ def _months_text(value: object) -> str:
     text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
     if not isinstance(text, str) or not _MONTHS_TEXT.match(text) or months(text) < 1:
         raise ValueError(f"expected a period such as '18 months', '2 years' or 18, got {shown(value)}")
+    if months(text) > MAX_STALE_MONTHS:  # evidence a century old is stale whatever the brief; dates end at 9999
+        raise ValueError(f"expected a period of at most {MAX_STALE_MONTHS // 12} years, got {shown(value)}")
     return text.strip()
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from briefgen.assemble import is_stale
 from briefgen.errors import InputError, Problem, ProjectNotFound
 from briefgen.load import BRIEF_FILE, field_path, find_project, load_project
+from briefgen.scales import reference_date
 from briefgen.validate import Brief, validate_project
 
 
@@ -93,7 +94,7 @@ def stale_problems(brief: Brief, today: dt.date) -> list[Problem]:
 def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date | None = None) -> Summary:
     """Validate the project and summarise it; with ``strict``, stale cited evidence is an error too."""
     brief = load(path)
-    today = as_of or dt.date.today()
+    today = reference_date(as_of)
     stale = stale_problems(brief, today)
     if strict and stale:
         raise InputError(stale)

@@ -169,6 +169,18 @@ CREDIBILITY_MEANING = {
     6: "truth cannot be judged",
 }
 
+FIRST_DAY, LAST_DAY = dt.date(1000, 1, 1), dt.date(9999, 12, 31)
+
+
+def reference_date(as_of: dt.date | None) -> dt.date:
+    """The day staleness is judged at: ``as_of``, or today. ValueError outside the years a PartialDate may name
+    (1000-9999): an undated memo is dated by this day."""
+    day = as_of or dt.date.today()
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"expected a date from {FIRST_DAY} to {LAST_DAY}, got {day.isoformat()}")
+    return day
+
+
 _PARTIAL_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 _MONTHS = (
     "January",

@@ -289,3 +289,43 @@ def test_unusable_template_or_reference_path_is_refused(tmp_path: Path, setting:
     (tmp_path / "templates" / "loop.md.j2").symlink_to("loop.md.j2")
     os.mkfifo(tmp_path / "templates" / "pipe.md.j2")
     expect_error(tmp_path, rf"^briefgen\.yaml:\d+: (audiences\.partner\.template|style\.reference): {message}$")
+
+
+# ---------------------------------------------------------------- staleness at the ends of the calendar
+
+
+@pytest.mark.parametrize("period", ["9999 years", "101 years", "1201"])
+def test_stale_after_over_a_century_is_refused(tmp_path: Path, period: str) -> None:
+    build_tree(tmp_path, {"briefgen.yaml": BRIEF + f"stale_after: '{period}'\n"})
+    expect_error(tmp_path, rf"^briefgen\.yaml:18: stale_after: expected a period of at most 100 years, got '{period}'$")
+
+
+@pytest.mark.parametrize(
+    ("as_of", "stale_after"),
+    [("9999-12", "18 months"), ("9998-05-31", "19 months"), ("2024-05", "100 years")],
+)
+def test_staleness_past_the_last_date_means_never_stale(tmp_path: Path, as_of: str, stale_after: str) -> None:
+    evidence = EVIDENCE.replace("as_of: 2024-05", f"as_of: {as_of}")
+    root = build_tree(
+        tmp_path, {"briefgen.yaml": BRIEF + f"stale_after: {stale_after}\n", "evidence/src-one.yaml": evidence}
+    )
+    for command in (["check", "--strict"], ["build"]):
+        result = CliRunner().invoke(main, [*command, "-p", str(root), "--as-of", "2026-01-20"])
+        assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("as_of", ["0999-12-31", "0001-01-01"])
+def test_reference_date_before_year_1000_is_a_usage_error(tmp_path: Path, as_of: str) -> None:
+    root = build_tree(tmp_path, {})
+    for command in ("check", "build"):
+        result = CliRunner().invoke(main, [command, "-p", str(root), "--as-of", as_of])
+        assert result.exit_code == 2, result.output
+        assert f"expected a date from 1000-01-01 to 9999-12-31, got {as_of}" in result.output
+    assert not (root / "outputs").exists()
+
+
+def test_reference_date_at_the_last_day_builds(tmp_path: Path) -> None:
+    root = build_tree(tmp_path, {})
+    for command in ("check", "build", "build"):
+        result = CliRunner().invoke(main, [command, "-p", str(root), "--as-of", "9999-12-31"])
+        assert result.exit_code == 0, result.output
