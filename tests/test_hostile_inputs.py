@@ -3,9 +3,11 @@ error, a traceback, a hang or a crash — and writes nothing."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -329,3 +331,33 @@ def test_reference_date_at_the_last_day_builds(tmp_path: Path) -> None:
     for command in ("check", "build", "build"):
         result = CliRunner().invoke(main, [command, "-p", str(root), "--as-of", "9999-12-31"])
         assert result.exit_code == 0, result.output
+
+
+# ---------------------------------------------------------------- init where nothing can be written
+
+
+@pytest.mark.parametrize("target", ["/proc/briefgen-test", "/dev/null/brief"])
+def test_init_where_no_folder_can_be_made_is_a_clear_error(target: str) -> None:
+    result = CliRunner().invoke(main, ["init", target])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"{target}: cannot create the brief here: ")
+    assert "internal error" not in result.output and len(result.output.splitlines()) == 1
+
+
+@pytest.mark.parametrize("existed", [False, True])
+def test_init_that_fails_part_way_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existed: bool
+) -> None:
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    target = tmp_path / "new-brief"
+    if existed:
+        target.mkdir()
+    monkeypatch.setattr(shutil, "copy2", disk_full)  # after evidence/ and options/ are copied
+    result = CliRunner().invoke(main, ["init", str(target)])
+    assert (result.exit_code, result.output) == (
+        1,
+        f"{target}: cannot create the brief here: No space left on device\n",
+    )
+    assert (list(target.iterdir()) if existed else target.exists()) in ([], False)
