@@ -17,6 +17,7 @@ from pydantic import (
     PlainSerializer,
     StringConstraints,
     WithJsonSchema,
+    field_validator,
 )
 
 from briefgen.errors import shown
@@ -223,6 +224,11 @@ class Judgment(Frozen):
     marking: Marking | None = None
 
 
+# What briefgen keeps in outputs/ beside the memos' folders (manifest.MANIFEST_NAME): outputs/<memo-id>/ must not
+# be one of them, in any case (a case-insensitive file system). Names starting with '.' are not ids (ID_PATTERN).
+RESERVED_MEMO_IDS = frozenset({"manifest.json"})
+
+
 class Memo(Frozen):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -247,6 +253,13 @@ class Memo(Frozen):
     dissent: tuple[Point, ...] = ()
     partner_benefits: tuple[Point, ...] = Field(default=(), description="why the proposal serves both sides")
     attachments: tuple[ShortText, ...] = ()
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value.lower() in RESERVED_MEMO_IDS:
+            raise ValueError(f"{value!r} is reserved: briefgen keeps outputs/{value} for itself; choose another id")
+        return value
 
     def points(self) -> list[Point | Judgment]:
         """Every paragraph of the memo that can cite evidence or carry its own marking."""

@@ -209,6 +209,8 @@ def _check_memo(
     known = option_ids if isinstance(option_ids, Mapping) else dict.fromkeys(option_ids)
     yield from _unknown_ids(doc, (*loc, "options"), memo.options, known, "option")
     yield from _unknown_ids(doc, (*loc, "audiences"), memo.audiences, dict.fromkeys(audiences), "audience")
+    yield from _listed_twice(doc, (*loc, "options"), memo.options, "option")
+    yield from _listed_twice(doc, (*loc, "audiences"), memo.audiences, "audience")
     if memo.recommendation not in memo.options:
         yield Problem(
             doc.path,
@@ -226,6 +228,18 @@ def _check_memo(
             field_path((*loc, "bluf")),
             f"a BLUF is at most 4 lines (about 400 characters), got {len(memo.bluf)} characters",
         )
+
+
+def _listed_twice(doc: Document, loc: Loc, ids: tuple[str, ...], what: str) -> Iterator[Problem]:
+    """An option ranked twice or an audience built twice: refused, as the memo would show or write it twice."""
+    first: dict[str, int] = {}
+    for j, ident in enumerate(ids):
+        if ident in first:
+            where = field_path((*loc, first[ident]))
+            yield Problem(
+                doc.path, doc.line_of((*loc, j)), field_path((*loc, j)), f"{what} {ident!r} listed twice (also {where})"
+            )
+        first.setdefault(ident, j)
 
 
 def _check_scores(files: ProjectFiles, criteria: set[str]) -> Iterator[Problem]:

@@ -21,7 +21,8 @@ from click.testing import CliRunner
 from briefgen.cli import main
 from briefgen.errors import SHOWN_CHARS, shown
 from briefgen.load import MAX_ALIASES, MAX_DEPTH, MAX_FILE_BYTES
-from briefgen.manifest import read_manifest
+from briefgen.manifest import MANIFEST_NAME, read_manifest
+from briefgen.model import RESERVED_MEMO_IDS
 
 AUDIENCES = ("principal", "working-level", "partner")
 
@@ -361,3 +362,36 @@ def test_init_that_fails_part_way_leaves_nothing_behind(
         f"{target}: cannot create the brief here: No space left on device\n",
     )
     assert (list(target.iterdir()) if existed else target.exists()) in ([], False)
+
+
+# ---------------------------------------------------------------- memo ids and lists
+
+
+@pytest.mark.parametrize("memo_id", ["manifest.json", "Manifest.JSON"])
+def test_memo_id_naming_outputs_bookkeeping_is_refused(tmp_path: Path, memo_id: str) -> None:
+    build_tree(tmp_path, {"briefgen.yaml": BRIEF.replace("id: test-memo", f"id: {memo_id}")})
+    expect_error(tmp_path, rf"^briefgen\.yaml:12: memos\[0\]\.id: '{re.escape(memo_id)}' is reserved: briefgen keeps")
+
+
+def test_reserved_memo_ids_cover_the_manifest() -> None:
+    assert MANIFEST_NAME in RESERVED_MEMO_IDS
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "options: [alpha, beta]",
+            "options: [alpha, beta, alpha]",
+            r"options\[2\]: option 'alpha' listed twice \(also memos\[0\]\.options\[0\]\)",
+        ),
+        (
+            "audiences: [principal, working-level, partner]",
+            "audiences: [principal, partner, partner]",
+            r"audiences\[2\]: audience 'partner' listed twice \(also memos\[0\]\.audiences\[1\]\)",
+        ),
+    ],
+)
+def test_id_listed_twice_in_a_memo_is_refused(tmp_path: Path, old: str, new: str, message: str) -> None:
+    build_tree(tmp_path, {"briefgen.yaml": BRIEF.replace(old, new)})
+    expect_error(tmp_path, rf"^briefgen\.yaml:1\d: memos\[0\]\.{message}$")
