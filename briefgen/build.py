@@ -15,6 +15,7 @@ from briefgen.assemble import assemble
 from briefgen.changes import change_note, snapshot
 from briefgen.deps import changed_keys, content_deps, current, docx_deps, fresh_until
 from briefgen.errors import BriefgenError, RenderError
+from briefgen.files import read_regular
 from briefgen.load import BRIEF_FILE, load_project
 from briefgen.lock import build_lock
 from briefgen.manifest import Entry, Manifest, input_digests, read_cache, read_manifest, write_cache, write_manifest
@@ -124,7 +125,7 @@ def docx_bytes(brief: Brief, target: Target, rendered: RenderedMarkdown, date: P
 def reference_bytes(brief: Brief) -> bytes:
     path = brief.root / brief.spec.style.reference
     try:
-        return path.read_bytes()
+        return read_regular(path)
     except OSError as exc:
         raise RenderError(f"{brief.spec.style.reference}: cannot read the reference document: {exc.strerror}") from None
 
@@ -245,7 +246,7 @@ def _selected_paths(
 def _on_disk(root: Path, key: str, fmt: str) -> str | None:
     path = root / OUTPUTS_DIR / f"{key}.{fmt}"
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        return hashlib.sha256(read_regular(path)).hexdigest()[:16]
     except OSError:
         return None
 

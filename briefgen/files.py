@@ -13,13 +13,13 @@ class NotRegularFile(OSError):
     """A path names a folder, a named pipe, a device or a socket where a file was expected."""
 
     def __init__(self, kind: str) -> None:
-        super().__init__(f"not a regular file ({kind})")
+        super().__init__(errno.EINVAL, f"not a regular file ({kind})")
         self.kind = kind
 
 
 class FileTooLarge(OSError):
     def __init__(self, size: int) -> None:
-        super().__init__(f"file is {size:,} bytes")
+        super().__init__(errno.EFBIG, f"file is {size:,} bytes")
         self.size = size
 
 

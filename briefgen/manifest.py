@@ -29,7 +29,7 @@ def fingerprint(value: Any) -> str:
 
 
 def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return hashlib.sha256(read_regular(path)).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ CACHE_PATH = Path(".briefgen") / "cache.json"
 def read_cache(root: Path) -> dict[str, tuple[str, Any]]:
     """``path → (digest, data)`` of input files parsed by an earlier build; empty if absent or unreadable."""
     try:
-        raw = json.loads((root / CACHE_PATH).read_text(encoding="utf-8"))
+        raw = json.loads(read_regular(root / CACHE_PATH).decode("utf-8"))
         return {path: (entry[0], entry[1]) for path, entry in raw.items()}
     except (OSError, ValueError, TypeError, IndexError, AttributeError):
         return {}

@@ -395,3 +395,20 @@ def test_reserved_memo_ids_cover_the_manifest() -> None:
 def test_id_listed_twice_in_a_memo_is_refused(tmp_path: Path, old: str, new: str, message: str) -> None:
     build_tree(tmp_path, {"briefgen.yaml": BRIEF.replace(old, new)})
     expect_error(tmp_path, rf"^briefgen\.yaml:1\d: memos\[0\]\.{message}$")
+
+
+# ---------------------------------------------------------------- named pipes among briefgen's own files
+
+
+@pytest.mark.parametrize(
+    "name", ["outputs/.lock", "outputs/manifest.json", "outputs/test-memo/principal.md", ".briefgen/cache.json"]
+)
+def test_named_pipe_among_bookkeeping_files_does_not_block_a_build(tmp_path: Path, name: str) -> None:
+    root = build_tree(tmp_path, {})
+    assert CliRunner().invoke(main, ["build", "-p", str(root)]).exit_code == 0
+    (root / name).unlink(missing_ok=True)
+    os.mkfifo(root / name)
+    (root / "briefgen.yaml").write_text(BRIEF.replace("title: Test brief", "title: Test brief, revised"))
+    command = [sys.executable, "-m", "briefgen", "build", "-p", str(root)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result
