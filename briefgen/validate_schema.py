@@ -25,9 +25,12 @@ def parse_model(model: type[M], doc: Document) -> M:
 
 
 def _problems(model: type[BaseModel], doc: Document, exc: ValidationError) -> list[Problem]:
+    errors = [(err, _clean_loc(err["loc"])) for err in exc.errors(include_url=False)]
     problems = []
-    for err in exc.errors(include_url=False):
-        loc = _clean_loc(err["loc"])
+    for err, loc in errors:
+        inner = any(len(other) > len(loc) and other[: len(loc)] == loc for _, other in errors)
+        if err["type"] == "too_short" and inner:
+            continue  # "at least 1 item after validation, not 0": its items' own errors say what is wrong
         problems.append(Problem(doc.path, doc.line_of(loc), field_path(loc), _message(model, loc, err)))
     return problems
 

@@ -268,3 +268,10 @@ def test_portion_marks_opening_paragraphs_are_accepted(tmp_path: Path) -> None:
     option = OPTION.format(id="alpha").replace("summary: The alpha option.\n", DESCRIPTION.format(text=text))
     root = build_tree(tmp_path, {"options/alpha.yaml": option})
     assert run_check(root)[0] == 0
+
+
+def test_list_whose_only_item_is_invalid_gets_one_error_for_the_item(tmp_path: Path) -> None:
+    """pydantic adds "should have at least 1 item after validation" for the list, echoing all of it: not shown."""
+    build_tree(tmp_path, {"briefgen.yaml": BRIEF.replace("id: test-memo", "id: '..'")})
+    out = expect_error(tmp_path, r"^briefgen\.yaml:12: memos\[0\]\.id: expected text matching .*, got '\.\.'$")
+    assert out.splitlines()[-1] == "1 error"
