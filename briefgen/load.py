@@ -27,8 +27,8 @@ _Parser: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALARS = yaml.constructor.SafeConstructor()
 _YAML_TAG = "tag:yaml.org,2002:"
 _STR, _TIMESTAMP = f"{_YAML_TAG}str", f"{_YAML_TAG}timestamp"
-_COLLECTION_TAGS = {f"{_YAML_TAG}seq", f"{_YAML_TAG}map"}
-_SCALAR_TAGS = {f"{_YAML_TAG}{name}" for name in ("null", "bool", "int", "float", "binary")}
+_COLLECTION_TAGS = frozenset({f"{_YAML_TAG}seq", f"{_YAML_TAG}map"})
+_SCALAR_TAGS = frozenset(f"{_YAML_TAG}{name}" for name in ("null", "bool", "int", "float", "binary"))
 
 Loc = tuple[str | int, ...]
 

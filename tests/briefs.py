@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from textwrap import dedent
@@ -122,3 +124,9 @@ def expect_error(root: Path, pattern: str) -> str:
 
 def snapshot(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def run_out_of_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """briefgen in a child process with a timeout, for what used to hang or crash the interpreter."""
+    command = [sys.executable, "-m", "briefgen", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
