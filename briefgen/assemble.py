@@ -118,10 +118,13 @@ def short_citation(brief: Brief, source_id: str) -> str:
 
 
 def stale_limit(as_of: PartialDate, months: int) -> dt.date:
-    """The last day on which evidence of this date is fresh: ``months`` after the last day the date can mean."""
+    """The last day on which evidence of this date is fresh: ``months`` after the last day the date can mean, or
+    the last day a date can name (``dt.date.max``) if that is later: such evidence is never stale."""
     year, month = as_of.year, as_of.month or 12
     day = as_of.day or calendar.monthrange(year, month)[1]
     limit_year, limit_month = divmod(year * 12 + (month - 1) + months, 12)
+    if limit_year > dt.MAXYEAR:
+        return dt.date.max
     return dt.date(limit_year, limit_month + 1, min(day, calendar.monthrange(limit_year, limit_month + 1)[1]))
 
 

@@ -15,6 +15,7 @@ from briefgen.assemble import assemble
 from briefgen.changes import change_note, snapshot
 from briefgen.deps import changed_keys, content_deps, current, docx_deps, fresh_until
 from briefgen.errors import BriefgenError, RenderError
+from briefgen.files import read_regular
 from briefgen.load import BRIEF_FILE, load_project
 from briefgen.lock import build_lock
 from briefgen.manifest import (
@@ -32,7 +33,7 @@ from briefgen.model import Memo
 from briefgen.project import project_root
 from briefgen.render.markdown import RenderedMarkdown, environment, render_markdown
 from briefgen.render.sandbox import Sandbox
-from briefgen.scales import PartialDate
+from briefgen.scales import PartialDate, reference_date
 from briefgen.validate import TEMPLATES_DIR, Brief, validate_project
 from briefgen.write import prune, remove_stray_temps, write_if_changed
 
@@ -138,7 +139,7 @@ def docx_bytes(brief: Brief, target: Target, rendered: RenderedMarkdown, date: P
 def reference_bytes(brief: Brief) -> bytes:
     path = brief.root / brief.spec.style.reference
     try:
-        return path.read_bytes()
+        return read_regular(path)
     except OSError as exc:
         raise RenderError(f"{brief.spec.style.reference}: cannot read the reference document: {exc.strerror}") from None
 
@@ -148,7 +149,7 @@ def render(
 ) -> str | bytes:
     """The memo for one audience as Markdown text or Word bytes (library API; no manifest, version 1)."""
     target = Target(memo_id, audience_id)
-    ctx, rendered = render_md(brief, target, today or dt.date.today())
+    ctx, rendered = render_md(brief, target, reference_date(today))
     return rendered.text if fmt == "md" else docx_bytes(brief, target, rendered, ctx.date)
 
 
@@ -176,7 +177,7 @@ def build(
     replaced atomically and the manifest is written last."""
     root = project_root(path)
     outputs = root / OUTPUTS_DIR
-    today = as_of or dt.date.today()
+    today = reference_date(as_of)
     formats = FORMATS if fmt is None else (fmt,)
     lock = contextlib.nullcontext() if dry_run else build_lock(root, outputs, on_wait=on_wait)
     with lock:
@@ -270,7 +271,7 @@ def _selected_paths(
 def _on_disk(root: Path, key: str, fmt: str) -> str | None:
     path = root / OUTPUTS_DIR / f"{key}.{fmt}"
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        return hashlib.sha256(read_regular(path)).hexdigest()[:16]
     except OSError:
         return None
 

@@ -62,10 +62,16 @@ project_option = click.option(
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
     if value is None:
         return None
+    from briefgen.scales import reference_date
+
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"expected a date such as 2026-11-23, got {value!r}") from None
+    try:
+        return reference_date(day)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 as_of_option = click.option(

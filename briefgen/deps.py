@@ -90,7 +90,8 @@ def resolve(brief: Brief, key: str, today: dt.date) -> str:
 def fresh_until(brief: Brief, cited: Iterable[str], today: dt.date) -> dt.date | None:
     """The first day on which one of these records turns stale: until then a build with unchanged inputs is a no-op."""
     months = brief.spec.stale_after_months
-    turning = [stale_limit(brief.records[r].as_of, months) + dt.timedelta(days=1) for r in cited if r in brief.records]
+    limits = [stale_limit(brief.records[r].as_of, months) for r in cited if r in brief.records]
+    turning = [limit + dt.timedelta(days=1) for limit in limits if limit < dt.date.max]  # date.max: never stale
     return min((day for day in turning if day > today), default=None)
 
 

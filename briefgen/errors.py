@@ -1,9 +1,25 @@
-"""briefgen's own exceptions. The bottom of the import graph: imports nothing of ours."""
+"""briefgen's own exceptions, and how their messages echo a value. The bottom of the import graph: imports nothing of
+ours."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+SHOWN_CHARS = 60
+
+
+def clip(text: str) -> str:
+    """``text`` cut to :data:`SHOWN_CHARS` characters (the first 57 and '…'): error lines stay short."""
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "…"
+
+
+def shown(value: object) -> str:
+    """A value as an error message echoes it: its ``repr``, clipped, so that a huge bad value (a 3 MB line, a
+    4,000-digit number) cannot make a huge error line."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"a number of about {int(value.bit_length() * 0.30103):,} digits"  # repr() refuses over 4,300
+    return clip(repr(value))
 
 
 @dataclass(frozen=True, order=True)

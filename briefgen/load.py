@@ -1,7 +1,8 @@
 """Stage 1, load: read YAML files safely into plain data, keeping the line of every key and value.
 
-Safety: the safe (C where available) composer, no custom tags, duplicate keys refused, a size limit per
-file, and a limit on alias use so that a "billion laughs" file is refused before it is expanded."""
+Safety: the C parser where available, a composer that refuses nesting deeper than MAX_DEPTH, no custom tags,
+duplicate keys refused, a size limit per file, and a limit on alias use so that a "billion laughs" file is refused
+before it is expanded."""
 
 from __future__ import annotations
 
@@ -14,15 +15,20 @@ from typing import Any
 
 import yaml
 
-from briefgen.errors import InputError, Problem
+from briefgen.errors import InputError, Problem, clip, shown
+from briefgen.files import FileTooLarge, NotRegularFile, read_regular, resolve
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_ALIASES = 64
+MAX_DEPTH = 64
 BRIEF_FILE = "briefgen.yaml"
 
-_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Parser: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALARS = yaml.constructor.SafeConstructor()
-_STRING_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
+_YAML_TAG = "tag:yaml.org,2002:"
+_STR, _TIMESTAMP = f"{_YAML_TAG}str", f"{_YAML_TAG}timestamp"
+_COLLECTION_TAGS = frozenset({f"{_YAML_TAG}seq", f"{_YAML_TAG}map"})
+_SCALAR_TAGS = frozenset(f"{_YAML_TAG}{name}" for name in ("null", "bool", "int", "float", "binary"))
 
 Loc = tuple[str | int, ...]
 
@@ -67,6 +73,45 @@ class ProjectFiles:
     options: tuple[Document, ...]
 
 
+class _Composer(yaml.composer.Composer, yaml.resolver.Resolver):
+    """PyYAML's composer over the (C) parser's events, refusing nesting deeper than MAX_DEPTH. The C composer
+    recurses without a bound: 100,000 nested '[' crash the interpreter (a segfault), 10,000 raise RecursionError.
+    Composing in Python from the C parser's events is as fast: making the event objects is most of the work."""
+
+    check_event: Callable[..., bool]
+    peek_event: Callable[[], yaml.Event]
+    get_event: Callable[[], yaml.Event]
+
+    def __init__(self, text: str, path: str) -> None:
+        self._events = _Parser(text)
+        self.check_event, self.peek_event, self.get_event = (
+            self._events.check_event,
+            self._events.peek_event,
+            self._events.get_event,
+        )
+        self._path = path
+        self._depth = 0
+        yaml.composer.Composer.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                line = mark.line + 1 if mark else 0
+                raise InputError([Problem(self._path, line, "", f"nested more than {MAX_DEPTH} levels deep: refused")])
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def compose(self) -> yaml.Node | None:
+        try:
+            return self.get_single_node()
+        finally:
+            self._events.dispose()
+
+
 class _Walker:
     """Turns a composed node graph into plain data, recording lines and bounding alias expansion."""
 
@@ -75,38 +120,52 @@ class _Walker:
         self.lines: dict[Loc, int] = {}
         self.seen: set[int] = set()
         self.aliases = 0
+        self.text = 0
         self.problems: list[Problem] = []
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self.lines.setdefault(loc, node.start_mark.line + 1)
+        if len(loc) >= MAX_DEPTH:  # the composer bounds each node's depth; aliases can stack them
+            raise InputError([self._problem(node, loc, f"nested more than {MAX_DEPTH} levels deep: refused")])
+        self._count_use(node, loc)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, loc)
-        self._count_alias(node, loc)
+        if node.tag not in _COLLECTION_TAGS:  # !foo [..], !!set {..}, !!omap [..]: nothing briefgen reads
+            raise InputError([self._problem(node, loc, f"unsupported tag {shown(node.tag)}")])
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.MappingNode)
         return self._mapping(node, loc)
 
-    def _count_alias(self, node: yaml.Node, loc: Loc) -> None:
+    def _count_use(self, node: yaml.Node, loc: Loc) -> None:
+        """A node used a second time is an alias use, scalars and keys included: one large scalar repeated through
+        aliases is as costly as a large collection. Aliases are bounded in number and in the text they expand to
+        (a file without aliases holds no more text than its size)."""
         if id(node) in self.seen:
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
                 raise InputError([self._problem(node, loc, f"more than {MAX_ALIASES} alias uses: refused")])
         self.seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            self.text += len(node.value)
+            if self.text > MAX_FILE_BYTES:
+                message = f"aliases expand to more than {MAX_FILE_BYTES:,} characters of text: refused"
+                raise InputError([self._problem(node, loc, message)])
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise InputError([self._problem(key_node, loc, "merge keys (<<) are not supported")])
+            self._count_use(key_node, loc)
             key = self._scalar(key_node, loc) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str | int) or isinstance(key, bool):
-                self.problems.append(self._problem(key_node, loc, f"keys must be text, got {key!r}"))
+                self.problems.append(self._problem(key_node, loc, f"keys must be text, got {shown(key)}"))
                 continue
             if key in result:
                 first = self.lines.get((*loc, key), 0)
                 self.problems.append(
-                    self._problem(key_node, (*loc, key), f"duplicate key {key!r} (first defined on line {first})")
+                    self._problem(key_node, (*loc, key), f"duplicate key {shown(key)} (first defined on line {first})")
                 )
                 continue
             self.lines[(*loc, key)] = key_node.start_mark.line + 1
@@ -114,15 +173,21 @@ class _Walker:
         return result
 
     def _scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
-        if node.tag in _STRING_TAGS:
+        """A scalar's value. An explicit tag (``!!bool abc``) is applied like an implicit one, so a value the tag
+        cannot read is refused here: PyYAML's constructors raise KeyError, IndexError or ValueError for it."""
+        if node.tag == _STR:
+            return node.value
+        if node.tag == _TIMESTAMP:
+            if not _SCALARS.timestamp_regexp.match(node.value):
+                raise InputError([self._problem(node, loc, f"invalid !!timestamp value {shown(node.value)}")])
             return node.value  # dates stay text: PartialDate parses them with a precise message
-        constructor = _SCALARS.yaml_constructors.get(node.tag)
-        if constructor is None or node.tag.startswith("tag:yaml.org,2002:python"):
-            raise InputError([self._problem(node, loc, f"unsupported tag {node.tag!r}")])
+        if node.tag not in _SCALAR_TAGS:  # custom, python/* and collection tags on a scalar
+            raise InputError([self._problem(node, loc, f"unsupported tag {shown(node.tag)}")])
         try:
-            return constructor(_SCALARS, node)
-        except (ValueError, yaml.YAMLError) as exc:
-            raise InputError([self._problem(node, loc, f"invalid value {node.value!r}: {exc}")]) from None
+            return _SCALARS.yaml_constructors[node.tag](_SCALARS, node)
+        except (ValueError, LookupError, yaml.YAMLError):
+            name = node.tag.removeprefix(_YAML_TAG)
+            raise InputError([self._problem(node, loc, f"invalid !!{name} value {shown(node.value)}")]) from None
 
     def _problem(self, node: yaml.Node, loc: Loc, message: str) -> Problem:
         return Problem(self.path, node.start_mark.line + 1, field_path(loc), message)
@@ -132,7 +197,7 @@ def field_path(loc: Loc) -> str:
     """``('records', 3, 'quote')`` → ``records[3].quote``."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out += f"[{part}]" if isinstance(part, int) else (f".{clip(part)}" if out else clip(part))
     return out
 
 
@@ -144,7 +209,7 @@ def parse_yaml(raw: bytes, path: str) -> Document:
     if not text.strip():
         raise InputError([Problem(path, 1, "", "empty file")])
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _Composer(text, path).compose()
     except yaml.MarkedYAMLError as exc:
         raise InputError([_syntax_problem(path, exc)]) from None
     except yaml.YAMLError as exc:
@@ -183,10 +248,13 @@ def read_document(root: Path, file: Path, cache: Mapping[str, tuple[str, Any]] |
     ``path → (digest, data)`` from an earlier build, a file whose bytes are unchanged is not parsed again."""
     rel = file.relative_to(root).as_posix()
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:  # refuse before reading an oversize file into memory
-            raise InputError([Problem(rel, 0, "", f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")])
-        raw = file.read_bytes()
+        raw = read_regular(file, MAX_FILE_BYTES)
+    except NotRegularFile as exc:
+        raise InputError([Problem(rel, 0, "", f"not a regular file ({exc.kind}): refused")]) from None
+    except FileTooLarge as exc:
+        raise InputError(
+            [Problem(rel, 0, "", f"file is {exc.size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")]
+        ) from None
     except OSError as exc:
         raise InputError([Problem(rel, 0, "", f"cannot read: {exc.strerror}")]) from None
     hit = cache.get(rel) if cache else None
@@ -196,10 +264,11 @@ def read_document(root: Path, file: Path, cache: Mapping[str, tuple[str, Any]] |
 
 
 def find_project(start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` that holds briefgen.yaml."""
+    """The nearest folder at or above ``start`` that holds briefgen.yaml. Anything of that name counts: if it is no
+    file (a folder, a named pipe), loading says so, rather than a brief further up being used instead."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / BRIEF_FILE).is_file():
+        if (folder / BRIEF_FILE).exists():
             return folder
     return None
 
@@ -237,7 +306,10 @@ def load_project(root: Path, cache: Mapping[str, tuple[str, Any]] | None = None)
 
 
 def _check_inside(root: Path, file: Path) -> None:
-    real = file.resolve()
+    rel = file.relative_to(root).as_posix()
+    try:
+        real = resolve(file)
+    except OSError as exc:  # a loop of symbolic links
+        raise InputError([Problem(rel, 0, "", f"cannot read: {exc.strerror}")]) from None
     if not real.is_relative_to(root.resolve()):
-        rel = file.relative_to(root).as_posix()
         raise InputError([Problem(rel, 0, "", f"links outside the project (to {real}): refused")])

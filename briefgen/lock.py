@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from briefgen.errors import BuildLocked
+from briefgen.files import read_regular
 
 LOCK_NAME = ".lock"
 
@@ -31,8 +32,7 @@ def build_lock(
     try:
         _acquire(fd, outputs / LOCK_NAME, timeout, on_wait)
         if outputs.is_dir():
-            with contextlib.suppress(OSError):
-                (outputs / LOCK_NAME).write_text(json.dumps(_holder()), encoding="utf-8")
+            _note_holder(outputs / LOCK_NAME)
         yield
     finally:
         os.close(fd)  # closing releases the flock
@@ -55,6 +55,14 @@ def _acquire(fd: int, info: Path, timeout: float, on_wait: Callable[[str], None]
             time.sleep(0.05)
 
 
+def _note_holder(path: Path) -> None:
+    """Write who holds the lock; never block (O_NONBLOCK: a named pipe there has no reader) nor fail the build."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NONBLOCK, 0o644)
+        with open(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(_holder()))
+
+
 def _holder() -> dict[str, object]:
     return {"pid": os.getpid(), "command": " ".join(sys.argv), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
 
@@ -62,7 +70,7 @@ def _holder() -> dict[str, object]:
 def describe_holder(path: Path) -> str:
     """Who holds the lock, from what it wrote: 'pid 123, started …: briefgen build'."""
     try:
-        info = json.loads(path.read_text(encoding="utf-8") or "{}")
+        info = json.loads(read_regular(path, 4096).decode("utf-8") or "{}")
     except (OSError, ValueError):
         return "holder unknown"
     return f"pid {info.get('pid', '?')}, started {info.get('started', '?')}: {info.get('command', '?')}"

@@ -4,13 +4,18 @@ build with nothing to do can say so without parsing anything."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from briefgen.files import read_regular
+from briefgen.model import ID_PATTERN
+from briefgen.scales import PartialDate
 from briefgen.write import atomic_write
 
 MANIFEST_NAME = "manifest.json"
@@ -24,7 +29,7 @@ def fingerprint(value: Any) -> str:
 
 
 def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return hashlib.sha256(read_regular(path)).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -51,21 +56,31 @@ class Entry:
     snapshot: Snapshot
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Entry:
-        snap = data.get("snapshot", {})
+    def from_json(cls, data: object) -> Entry:
+        """An entry as :meth:`Manifest.to_json` wrote it; ValueError for anything else."""
+        entry = _of(dict, data)
+        snap = _of(dict, entry.get("snapshot", {}))
+        risks = _of(dict, snap.get("risks", {}))
+        ranks = _of(dict, snap.get("ranks", {}))
         snapshot = Snapshot(
-            records={k: str(v) for k, v in snap.get("records", {}).items()},
-            risks={k: (v[0], v[1]) for k, v in snap.get("risks", {}).items()},
-            ranks=dict(snap.get("ranks", {})),
-            options=dict(snap.get("options", {})),
+            records=_texts(snap.get("records", {})),
+            risks={_of(str, k): _pair(v) for k, v in risks.items()},
+            ranks={_of(str, k): _of(int, v) for k, v in ranks.items()},
+            options=_texts(snap.get("options", {})),
         )
+        date = entry.get("date")
+        if date is not None:
+            PartialDate.parse(_of(str, date))  # a date the next revision is dated by: it must read back
+        version = _of(int, entry["version"])
+        if version < 1:
+            raise ValueError(f"version {version}")
         return cls(
-            deps=dict(data["deps"]),
-            docx_deps=dict(data.get("docx_deps", {})),
-            digests=dict(data.get("digests", {})),
-            version=int(data["version"]),
-            date=data.get("date"),
-            changes=tuple(data.get("changes", ())),
+            deps=_texts(entry["deps"]),
+            docx_deps=_texts(entry.get("docx_deps", {})),
+            digests=_texts(entry.get("digests", {})),
+            version=version,
+            date=date,
+            changes=tuple(_of(str, line) for line in _of(list, entry.get("changes", []))),
             snapshot=snapshot,
         )
 
@@ -91,20 +106,52 @@ class Manifest:
 
 
 def read_manifest(outputs: Path) -> Manifest:
-    """The last build's manifest; an empty one if there is none or it cannot be read (everything is then rebuilt)."""
+    """The last build's manifest; an empty one if there is none, or if it is not exactly what a build writes
+    (truncated, hand-edited, damaged): everything is then rebuilt. Every field is checked here, so that the build
+    never meets a date it cannot parse or a target key without a '/'."""
     try:
-        data = json.loads((outputs / MANIFEST_NAME).read_text(encoding="utf-8"))
+        data = _of(dict, json.loads(read_regular(outputs / MANIFEST_NAME).decode("utf-8")))
         if data.get("schema") != SCHEMA:
             return Manifest()
+        fresh_until = data.get("fresh_until")
+        if fresh_until is not None:
+            dt.date.fromisoformat(_of(str, fresh_until))
         return Manifest(
-            version=data["briefgen"],
-            inputs=dict(data["inputs"]),
-            all_targets=tuple(data["all_targets"]),
-            fresh_until=data.get("fresh_until"),
-            entries={key: Entry.from_json(value) for key, value in data["entries"].items()},
+            version=_of(str, data["briefgen"]),
+            inputs=_texts(data["inputs"]),
+            all_targets=tuple(_target(key) for key in _of(list, data["all_targets"])),
+            fresh_until=fresh_until,
+            entries={_target(key): Entry.from_json(value) for key, value in _of(dict, data["entries"]).items()},
         )
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+    except (OSError, ValueError, KeyError):
         return Manifest()
+
+
+T = TypeVar("T")
+_TARGET = re.compile(f"{ID_PATTERN[1:-1]}/{ID_PATTERN[1:-1]}")
+
+
+def _of(kind: type[T], value: object) -> T:
+    """``value`` if it is a ``kind`` (true/false is no number here), else ValueError."""
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise ValueError(f"expected {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+def _texts(value: object) -> dict[str, str]:
+    return {_of(str, k): _of(str, v) for k, v in _of(dict, value).items()}
+
+
+def _pair(value: object) -> tuple[str, str]:
+    first, second = _of(list, value)  # ValueError unless exactly two
+    return _of(str, first), _of(str, second)
+
+
+def _target(value: object) -> str:
+    """A target key, ``memo-id/audience-id``: it is joined into paths under outputs/."""
+    if not _TARGET.fullmatch(_of(str, value)):
+        raise ValueError("not a target key")
+    return str(value)
 
 
 def write_manifest(outputs: Path, manifest: Manifest) -> None:
@@ -135,7 +182,7 @@ LEGACY_CACHE = ".cache.json"  # where earlier builds kept it, inside outputs/: r
 def read_cache(root: Path) -> dict[str, tuple[str, Any]]:
     """``path → (digest, data)`` of input files parsed by an earlier build; empty if absent or unreadable."""
     try:
-        raw = json.loads((root / CACHE_PATH).read_text(encoding="utf-8"))
+        raw = json.loads(read_regular(root / CACHE_PATH).decode("utf-8"))
         return {path: (entry[0], entry[1]) for path, entry in raw.items()}
     except (OSError, ValueError, TypeError, IndexError, AttributeError):
         return {}

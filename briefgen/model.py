@@ -17,8 +17,10 @@ from pydantic import (
     PlainSerializer,
     StringConstraints,
     WithJsonSchema,
+    field_validator,
 )
 
+from briefgen.errors import shown
 from briefgen.scales import Level, Marking, PartialDate, Reliability
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -50,8 +52,12 @@ DateField = Annotated[
 
 
 _MONTHS_TEXT = re.compile(r"^\s*(\d{1,4})\s*(months?|years?)?\s*$")
+MAX_STALE_MONTHS = 1200
 _MONTHS_SCHEMA = {
-    "anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": r"^\d+ (months?|years?)$"}]
+    "anyOf": [
+        {"type": "integer", "minimum": 1, "maximum": MAX_STALE_MONTHS},
+        {"type": "string", "pattern": r"^\d+ (months?|years?)$", "description": "at most 100 years"},
+    ]
 }
 
 
@@ -66,7 +72,9 @@ def months(text: str) -> int:
 def _months_text(value: object) -> str:
     text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
     if not isinstance(text, str) or not _MONTHS_TEXT.match(text) or months(text) < 1:
-        raise ValueError(f"expected a period such as '18 months', '2 years' or 18, got {value!r}")
+        raise ValueError(f"expected a period such as '18 months', '2 years' or 18, got {shown(value)}")
+    if months(text) > MAX_STALE_MONTHS:  # evidence a century old is stale whatever the brief; dates end at 9999
+        raise ValueError(f"expected a period of at most {MAX_STALE_MONTHS // 12} years, got {shown(value)}")
     return text.strip()
 
 
@@ -216,6 +224,11 @@ class Judgment(Frozen):
     marking: Marking | None = None
 
 
+# What briefgen keeps in outputs/ beside the memos' folders (manifest.MANIFEST_NAME): outputs/<memo-id>/ must not
+# be one of them, in any case (a case-insensitive file system). Names starting with '.' are not ids (ID_PATTERN).
+RESERVED_MEMO_IDS = frozenset({"manifest.json"})
+
+
 class Memo(Frozen):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -245,6 +258,13 @@ class Memo(Frozen):
         description="marking of the memo's own text (question, subject, BLUF, coordination, attachments): a floor "
         "for every output of the memo; every audience of the memo must be cleared for it",
     )
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value.lower() in RESERVED_MEMO_IDS:
+            raise ValueError(f"{value!r} is reserved: briefgen keeps outputs/{value} for itself; choose another id")
+        return value
 
     def points(self) -> list[Point | Judgment]:
         """Every paragraph of the memo that can cite evidence or carry its own marking."""

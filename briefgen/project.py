@@ -10,6 +10,7 @@ from briefgen.assemble import is_stale
 from briefgen.errors import InputError, Problem, ProjectNotFound
 from briefgen.load import BRIEF_FILE, field_path, find_project, load_project
 from briefgen.render.markdown import compile_templates
+from briefgen.scales import reference_date
 from briefgen.validate import TEMPLATES_DIR, Brief, validate_project
 
 
@@ -95,7 +96,7 @@ def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date |
     """Validate the project, compile its templates and summarise it; with ``strict``, stale cited evidence is an
     error too."""
     brief = load(path)
-    today = as_of or dt.date.today()
+    today = reference_date(as_of)
     broken = compile_templates(brief.root / TEMPLATES_DIR, [a.template for a in brief.spec.audiences.values()])
     if broken:
         raise InputError(e.problem for e in broken)

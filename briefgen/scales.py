@@ -9,6 +9,8 @@ from enum import Enum, StrEnum
 from functools import total_ordering
 from typing import Any, TypeVar
 
+from briefgen.errors import shown
+
 E = TypeVar("E", bound=Enum)
 
 
@@ -167,6 +169,18 @@ CREDIBILITY_MEANING = {
     6: "truth cannot be judged",
 }
 
+FIRST_DAY, LAST_DAY = dt.date(1000, 1, 1), dt.date(9999, 12, 31)
+
+
+def reference_date(as_of: dt.date | None) -> dt.date:
+    """The day staleness is judged at: ``as_of``, or today. ValueError outside the years a PartialDate may name
+    (1000-9999): an undated memo is dated by this day."""
+    day = as_of or dt.date.today()
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"expected a date from {FIRST_DAY} to {LAST_DAY}, got {day.isoformat()}")
+    return day
+
+
 _PARTIAL_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 _MONTHS = (
     "January",
@@ -193,9 +207,9 @@ class PartialDate:
     def __init__(self, year: int, month: int | None = None, day: int | None = None) -> None:
         if day is not None and month is None:
             raise ValueError("a day needs a month")
+        if not 1000 <= year <= 9999:  # first: dt.date() raises OverflowError, not ValueError, for a huge year
+            raise ValueError(f"year {shown(year)} is out of range 1000-9999")
         dt.date(year, month or 1, day or 1)  # raises ValueError for impossible dates
-        if not 1000 <= year <= 9999:
-            raise ValueError(f"year {year} is out of range 1000-9999")
         self.year, self.month, self.day = year, month, day
 
     @classmethod
@@ -217,8 +231,8 @@ class PartialDate:
                 try:
                     return cls(year, month, day)
                 except ValueError as exc:
-                    raise ValueError(f"impossible date {value!r}: {exc}") from None
-        raise ValueError(f"expected a year, year-month or date (2025, 2025-03, 2025-03-24), got {value!r}")
+                    raise ValueError(f"impossible date {shown(value)}: {exc}") from None
+        raise ValueError(f"expected a year, year-month or date (2025, 2025-03, 2025-03-24), got {shown(value)}")
 
     @property
     def earliest(self) -> dt.date:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from briefgen.errors import InputError, Problem
+from briefgen.errors import InputError, Problem, shown
+from briefgen.files import NotRegularFile, check_regular, resolve
 from briefgen.load import Document, Loc, ProjectFiles, field_path
 from briefgen.model import (
     MEMO_POINTS,
@@ -209,6 +210,8 @@ def _check_memo(
     known = option_ids if isinstance(option_ids, Mapping) else dict.fromkeys(option_ids)
     yield from _unknown_ids(doc, (*loc, "options"), memo.options, known, "option")
     yield from _unknown_ids(doc, (*loc, "audiences"), memo.audiences, dict.fromkeys(audiences), "audience")
+    yield from _listed_twice(doc, (*loc, "options"), memo.options, "option")
+    yield from _listed_twice(doc, (*loc, "audiences"), memo.audiences, "audience")
     if memo.recommendation not in memo.options:
         yield Problem(
             doc.path,
@@ -228,6 +231,18 @@ def _check_memo(
         )
 
 
+def _listed_twice(doc: Document, loc: Loc, ids: tuple[str, ...], what: str) -> Iterator[Problem]:
+    """An option ranked twice or an audience built twice: refused, as the memo would show or write it twice."""
+    first: dict[str, int] = {}
+    for j, ident in enumerate(ids):
+        if ident in first:
+            where = field_path((*loc, first[ident]))
+            yield Problem(
+                doc.path, doc.line_of((*loc, j)), field_path((*loc, j)), f"{what} {ident!r} listed twice (also {where})"
+            )
+        first.setdefault(ident, j)
+
+
 def _check_scores(files: ProjectFiles, criteria: set[str]) -> Iterator[Problem]:
     for doc in files.options:
         scores = doc.data.get("scores") if isinstance(doc.data, dict) else None
@@ -240,7 +255,7 @@ def _check_scores(files: ProjectFiles, criteria: set[str]) -> Iterator[Problem]:
                     doc.path,
                     doc.line_of(loc),
                     field_path(loc),
-                    f"unknown criterion {crit!r} (expected one of: {', '.join(sorted(criteria))})",
+                    f"unknown criterion {shown(crit)} (expected one of: {', '.join(sorted(criteria))})",
                 )
 
 
@@ -252,30 +267,41 @@ def _check_template_path(root: Path, doc: Document, loc: Loc, template: str) -> 
 
 
 def _template_path_problem(root: Path, template: str) -> str | None:
-    pure = PurePosixPath(template)
-    if pure.is_absolute() or "\\" in template or ".." in pure.parts or ":" in template:
-        return f"expected a path inside {TEMPLATES_DIR}/ such as 'principal.md.j2', got {template!r}"
-    base = (root / TEMPLATES_DIR).resolve()
-    target = (base / pure).resolve()
-    if not base.is_relative_to(root.resolve()):
-        return f"{TEMPLATES_DIR}/ is a link leading outside the project: refused"
-    if not target.is_relative_to(base):
-        return f"template {template!r} leads outside {TEMPLATES_DIR}/: refused"
-    if not target.is_file():
-        return f"template {TEMPLATES_DIR}/{template} does not exist"
-    return None
+    try:
+        if not resolve(root / TEMPLATES_DIR).is_relative_to(resolve(root)):
+            return f"{TEMPLATES_DIR}/ is a link leading outside the project: refused"
+    except OSError:
+        pass  # a templates/ link loop: reported below, naming the template
+    return _file_problem(root / TEMPLATES_DIR, template, "template", f"{TEMPLATES_DIR}/", "principal.md.j2")
 
 
 def _check_reference(root: Path, doc: Document, reference: str) -> Iterator[Problem]:
     loc: Loc = ("style", "reference")
-    pure = PurePosixPath(reference)
-    target = (root / pure).resolve()
-    if pure.is_absolute() or ".." in pure.parts or not target.is_relative_to(root.resolve()):
-        yield Problem(
-            doc.path, doc.line_of(loc), field_path(loc), f"expected a path inside the project, got {reference!r}"
-        )
-    elif not target.is_file():
-        yield Problem(doc.path, doc.line_of(loc), field_path(loc), f"reference document {reference} does not exist")
+    message = _file_problem(root, reference, "reference document", "the project", "templates/reference.docx")
+    if message:
+        yield Problem(doc.path, doc.line_of(loc), field_path(loc), message)
+
+
+def _file_problem(base: Path, text: str, what: str, inside: str, example: str) -> str | None:
+    """Why ``text`` does not name a regular file inside ``base`` (None if it does): an absolute path, '..', a
+    backslash, a colon or a control character, a link out of ``base``, a link loop, a missing file, a folder or pipe.
+    The text is checked before the file system sees it: a NUL byte in a path is a ValueError there, not an OSError."""
+    pure = PurePosixPath(text)
+    if pure.is_absolute() or ".." in pure.parts or any(c in text for c in "\\:") or not text.isprintable():
+        return f"expected a path inside {inside} such as {example!r}, got {shown(text)}"
+    try:
+        base = resolve(base)
+        target = resolve(base / pure)
+        if not target.is_relative_to(base):
+            return f"{what} {shown(text)} leads outside {inside}: refused"
+        check_regular(target)
+    except FileNotFoundError:
+        return f"{what} {shown(text)} does not exist in {inside}"
+    except NotRegularFile as exc:
+        return f"{what} {shown(text)} is not a regular file ({exc.kind})"
+    except OSError as exc:
+        return f"{what} {shown(text)}: cannot read: {exc.strerror}"
+    return None
 
 
 def _check_markings(brief: Brief, options: list[tuple[Document, Option]]) -> Iterator[Problem]:

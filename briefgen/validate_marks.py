@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from briefgen.errors import Problem
+from briefgen.errors import Problem, shown
 from briefgen.load import Document, Loc, field_path
 from briefgen.model import PORTION_MARK, description_paragraphs
 from briefgen.scales import Marking
@@ -50,7 +50,7 @@ def _description(doc: Document, description: str) -> Iterator[Problem]:
             yield _problem(
                 doc,
                 ("description",),
-                f"paragraph {number}: portion mark: expected one of {_MARKINGS}, got {opener.group(1)!r}",
+                f"paragraph {number}: portion mark: expected one of {_MARKINGS}, got {shown(opener.group(1))}",
             )
             rest = paragraph[opener.end() :]
         found = WRITTEN_MARK.search(rest)

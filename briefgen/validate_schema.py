@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from briefgen.errors import InputError, Problem
+from briefgen.errors import InputError, Problem, shown
 from briefgen.load import Document, Loc, field_path
 
 M = TypeVar("M", bound=BaseModel)
@@ -25,9 +25,12 @@ def parse_model(model: type[M], doc: Document) -> M:
 
 
 def _problems(model: type[BaseModel], doc: Document, exc: ValidationError) -> list[Problem]:
+    errors = [(err, _clean_loc(err["loc"])) for err in exc.errors(include_url=False)]
     problems = []
-    for err in exc.errors(include_url=False):
-        loc = _clean_loc(err["loc"])
+    for err, loc in errors:
+        inner = any(len(other) > len(loc) and other[: len(loc)] == loc for _, other in errors)
+        if err["type"] == "too_short" and inner:
+            continue  # "at least 1 item after validation, not 0": its items' own errors say what is wrong
         problems.append(Problem(doc.path, doc.line_of(loc), field_path(loc), _message(model, loc, err)))
     return problems
 
@@ -47,14 +50,14 @@ def _message(model: type[BaseModel], loc: Loc, err: Any) -> str:
     if kind == "extra_forbidden":
         return _unknown_field(model, loc)
     if kind in ("enum", "literal_error"):
-        return f"expected one of {ctx.get('expected', '')}, got {found!r}"
+        return f"expected one of {ctx.get('expected', '')}, got {shown(found)}"
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     if kind == "string_pattern_mismatch":
-        return f"expected text matching {ctx.get('pattern')}, got {found!r}"
+        return f"expected text matching {ctx.get('pattern')}, got {shown(found)}"
     if kind.endswith("_type") or kind.endswith("_parsing"):
-        return f"{_lower(err['msg'])}, got {_kind(found)} {found!r}"
-    return f"{_lower(err['msg'])}, got {found!r}"
+        return f"{_lower(err['msg'])}, got {_kind(found)} {shown(found)}"
+    return f"{_lower(err['msg'])}, got {shown(found)}"
 
 
 def _lower(msg: str) -> str:
@@ -71,7 +74,7 @@ def _unknown_field(model: type[BaseModel], loc: Loc) -> str:
     name = str(loc[-1])
     close = difflib.get_close_matches(name, allowed, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown field {name!r} (expected one of: {', '.join(allowed)}){hint}"
+    return f"unknown field {shown(name)} (expected one of: {', '.join(allowed)}){hint}"
 
 
 def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:

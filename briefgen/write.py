@@ -7,6 +7,8 @@ import hashlib
 import os
 from pathlib import Path
 
+from briefgen.files import NotRegularFile, read_regular
+
 TEMP_PREFIX = ".briefgen-tmp-"
 
 
@@ -29,9 +31,9 @@ def atomic_write(path: Path, data: bytes) -> None:
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Atomically write ``data`` unless ``path`` already holds exactly these bytes; True if written."""
     try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
+        if path.stat().st_size == len(data) and read_regular(path) == data:
             return False
-    except FileNotFoundError:
+    except (FileNotFoundError, NotRegularFile):  # a named pipe or folder in the way: replace it
         pass
     atomic_write(path, data)
     return True

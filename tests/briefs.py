@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from textwrap import dedent
+
+from click.testing import CliRunner
+
+from briefgen.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -97,3 +104,29 @@ def build_tree(root: Path, files: Mapping[str, str | bytes | None]) -> Path:
         else:
             path.write_text(dedent(content), encoding="utf-8")
     return root
+
+
+def run_check(root: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["check", "-p", str(root)])
+    return result.exit_code, result.output
+
+
+def expect_error(root: Path, pattern: str) -> str:
+    before = snapshot(root)
+    code, out = run_check(root)
+    assert code == 1, out
+    assert "Traceback" not in out
+    assert re.search(pattern, out, re.MULTILINE), out
+    assert re.search(r"^\d+ errors?$", out, re.MULTILINE), out
+    assert snapshot(root) == before, "check wrote something"
+    return out
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def run_out_of_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """briefgen in a child process with a timeout, for what used to hang or crash the interpreter."""
+    command = [sys.executable, "-m", "briefgen", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)

@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from briefs import BRIEF, EVIDENCE, OPTION, build_tree
-from click.testing import CliRunner
+from briefs import BRIEF, EVIDENCE, OPTION, build_tree, expect_error, run_check
 
-from briefgen.cli import main
 from briefgen.load import MAX_FILE_BYTES
-
-
-def run_check(root: Path) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["check", "-p", str(root)])
-    return result.exit_code, result.output
-
-
-def expect_error(root: Path, pattern: str) -> str:
-    before = snapshot(root)
-    code, out = run_check(root)
-    assert code == 1, out
-    assert "Traceback" not in out
-    assert re.search(pattern, out, re.MULTILINE), out
-    assert re.search(r"^\d+ errors?$", out, re.MULTILINE), out
-    assert snapshot(root) == before, "check wrote something"
-    return out
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_valid_brief_passes(tmp_path: Path) -> None:
@@ -314,3 +291,10 @@ def test_memo_text_marked_below_its_recommended_option_is_refused(tmp_path: Path
     option = OPTION.format(id="alpha").replace("summary: The alpha option.\n", "summary: x\nmarking: TLP:GREEN\n")
     root = build_tree(tmp_path, {"options/alpha.yaml": option})
     expect_error(root, r"memos\[0\]\.marking: the BLUF states the recommendation 'alpha', which is marked TLP:GREEN")
+
+
+def test_list_whose_only_item_is_invalid_gets_one_error_for_the_item(tmp_path: Path) -> None:
+    """pydantic adds "should have at least 1 item after validation" for the list, echoing all of it: not shown."""
+    build_tree(tmp_path, {"briefgen.yaml": BRIEF.replace("id: test-memo", "id: '..'")})
+    out = expect_error(tmp_path, r"^briefgen\.yaml:12: memos\[0\]\.id: expected text matching .*, got '\.\.'$")
+    assert out.splitlines()[-1] == "1 error"
