@@ -73,3 +73,7 @@ class RenderError(BriefgenError):
 
 class BuildLocked(BriefgenError):
     """Another build holds the project's lock."""
+
+
+class DateOutOfRange(BriefgenError, ValueError):
+    """A reference date (``as_of``) outside the years briefgen's dates may name."""

@@ -9,7 +9,7 @@ from enum import Enum, StrEnum
 from functools import total_ordering
 from typing import Any, TypeVar
 
-from briefgen.errors import shown
+from briefgen.errors import DateOutOfRange, shown
 
 E = TypeVar("E", bound=Enum)
 
@@ -173,11 +173,11 @@ FIRST_DAY, LAST_DAY = dt.date(1000, 1, 1), dt.date(9999, 12, 31)
 
 
 def reference_date(as_of: dt.date | None) -> dt.date:
-    """The day staleness is judged at: ``as_of``, or today. ValueError outside the years a PartialDate may name
-    (1000-9999): an undated memo is dated by this day."""
+    """The day staleness is judged at: ``as_of``, or today. DateOutOfRange outside the years a PartialDate may
+    name (1000-9999): an undated memo is dated by this day."""
     day = as_of or dt.date.today()
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError(f"expected a date from {FIRST_DAY} to {LAST_DAY}, got {day.isoformat()}")
+        raise DateOutOfRange(f"expected a date from {FIRST_DAY} to {LAST_DAY}, got {day.isoformat()}")
     return day
 
 

@@ -174,3 +174,24 @@ def test_a_template_that_drops_the_marking_banner_is_refused(tmp_path: Path) -> 
     result = CliRunner().invoke(main, ["build", "-p", str(root)])
     assert result.exit_code == 1, result.output
     assert "templates/partner.md.j2: template: the output must open with its marking (TLP:CLEAR)" in result.output
+
+
+def test_check_reports_a_template_that_is_not_utf8(tmp_path: Path) -> None:
+    root = build_tree(tmp_path, {})
+    (root / "templates" / "partner.md.j2").write_bytes(b"{% extends 'base.md.j2' %}\n\xff\xfe caf\xe9\n")
+    for command in ("check", "build"):
+        result = CliRunner().invoke(main, [command, "-p", str(root)])
+        assert result.exit_code == 1, result.output
+        assert result.output.startswith("templates/partner.md.j2"), result.output
+        assert "internal error" not in result.output
+
+
+def test_the_library_refuses_a_reference_date_outside_its_years_with_its_own_error(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from briefgen import check
+    from briefgen.errors import BriefgenError
+
+    root = build_tree(tmp_path, {})
+    with pytest.raises(BriefgenError, match="expected a date from 1000-01-01"):
+        check(root, as_of=dt.date(999, 12, 31))

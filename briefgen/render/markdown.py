@@ -271,6 +271,9 @@ def compile_templates(templates: Path, names: Iterable[str]) -> list[TemplateErr
         except jinja2.TemplateNotFound as exc:
             error = TemplateError(f"templates/{name}", 0, f"template not found: {exc}")
             errors[str(error)] = error
+        except UnicodeDecodeError as exc:
+            error = TemplateError(f"templates/{name}", 0, f"not UTF-8 text: {exc.reason} at byte {exc.start}")
+            errors[str(error)] = error
         except SecurityError as exc:
             error = TemplateError(f"templates/{name}", 0, f"refused: {exc}")
             errors[str(error)] = error
