@@ -10,7 +10,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+# The render package first: its first import (by a stage, later) would otherwise rebind ``briefgen.render``.
+from briefgen import render as _render_package
 from briefgen.build import build, render
 from briefgen.project import check, load
 
 __all__ = ["__version__", "build", "check", "load", "render"]
+del _render_package

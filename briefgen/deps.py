@@ -15,8 +15,9 @@ from pathlib import Path
 
 from briefgen import __version__
 from briefgen.assemble import citable, is_stale, stale_limit
+from briefgen.load import TEMPLATES_DIR
 from briefgen.manifest import file_digest, fingerprint
-from briefgen.validate import TEMPLATES_DIR, Brief
+from briefgen.validate import Brief
 
 MISSING = "missing"
 

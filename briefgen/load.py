@@ -22,6 +22,7 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_ALIASES = 64
 MAX_DEPTH = 64
 BRIEF_FILE = "briefgen.yaml"
+TEMPLATES_DIR = "templates"
 
 _Parser: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALARS = yaml.constructor.SafeConstructor()

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from briefgen.files import read_regular
-from briefgen.model import ID_PATTERN
-from briefgen.scales import PartialDate
+from briefgen.scales import ID_PATTERN, PartialDate
 from briefgen.write import atomic_write
 
 MANIFEST_NAME = "manifest.json"

@@ -21,9 +21,8 @@ from pydantic import (
 )
 
 from briefgen.errors import shown
-from briefgen.scales import Level, Marking, PartialDate, Reliability
+from briefgen.scales import ID_PATTERN, Level, Marking, PartialDate, Reliability
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500)]

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from briefgen.assemble import is_stale
 from briefgen.errors import InputError, Problem, ProjectNotFound
-from briefgen.load import BRIEF_FILE, field_path, find_project, load_project
-from briefgen.render.markdown import compile_templates
+from briefgen.load import BRIEF_FILE, TEMPLATES_DIR, field_path, find_project, load_project
 from briefgen.scales import reference_date
-from briefgen.validate import TEMPLATES_DIR, Brief, validate_project
+
+# pydantic (validate) and Jinja (templates) are imported where used: finding a project must stay cheap.
+if TYPE_CHECKING:
+    from briefgen.validate import Brief
 
 
 def project_root(path: str | Path | None = None) -> Path:
@@ -29,6 +31,8 @@ def project_root(path: str | Path | None = None) -> Path:
 
 def load(path: str | Path | None = None) -> Brief:
     """Load and validate the brief project at or above ``path``; raise InputError with every problem."""
+    from briefgen.validate import validate_project
+
     return validate_project(load_project(project_root(path)))
 
 
@@ -71,6 +75,8 @@ def cited_records(brief: Brief) -> dict[str, str]:
 
 def stale_problems(brief: Brief, today: dt.date) -> list[Problem]:
     """One problem per cited record older than the brief's ``stale_after`` at ``today``, at its as_of line."""
+    from briefgen.assemble import is_stale
+
     months = brief.spec.stale_after_months
     docs = {doc.data["source"]["id"]: doc for doc in brief.files.evidence}
     problems = []
@@ -95,6 +101,8 @@ def stale_problems(brief: Brief, today: dt.date) -> list[Problem]:
 def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date | None = None) -> Summary:
     """Validate the project, compile its templates and summarise it; with ``strict``, stale cited evidence is an
     error too."""
+    from briefgen.render.markdown import compile_templates
+
     brief = load(path)
     today = reference_date(as_of)
     broken = compile_templates(brief.root / TEMPLATES_DIR, [a.template for a in brief.spec.audiences.values()])

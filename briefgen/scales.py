@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 
 from briefgen.errors import DateOutOfRange, shown
 
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"  # ids of records, options, memos, audiences, ...
+
 E = TypeVar("E", bound=Enum)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from briefgen.errors import InputError, Problem, shown
 from briefgen.files import NotRegularFile, check_regular, resolve
-from briefgen.load import Document, Loc, ProjectFiles, field_path
+from briefgen.load import TEMPLATES_DIR, Document, Loc, ProjectFiles, field_path
 from briefgen.model import (
     MEMO_POINTS,
     BriefSpec,
@@ -26,8 +26,6 @@ from briefgen.model import (
 from briefgen.scales import Marking, most_restrictive
 from briefgen.validate_marks import check_option_text, check_text
 from briefgen.validate_schema import M, parse_model
-
-TEMPLATES_DIR = "templates"
 
 
 @dataclass(frozen=True)

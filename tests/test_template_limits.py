@@ -195,3 +195,12 @@ def test_the_library_refuses_a_reference_date_outside_its_years_with_its_own_err
     root = build_tree(tmp_path, {})
     with pytest.raises(BriefgenError, match="expected a date from 1000-01-01"):
         check(root, as_of=dt.date(999, 12, 31))
+
+
+def test_check_reports_an_unknown_filter(tmp_path: Path) -> None:
+    root = build_tree(tmp_path, {})
+    source = "{% extends 'base.md.j2' %}\n{% block body %}\n{{ memo.subject|shout }}\n{% endblock %}\n"
+    (root / "templates" / "partner.md.j2").write_text(source)
+    result = CliRunner().invoke(main, ["check", "-p", str(root)])
+    assert result.exit_code == 1, result.output
+    assert "templates/partner.md.j2:3: template: syntax error: No filter named 'shout'" in result.output

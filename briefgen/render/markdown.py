@@ -257,27 +257,34 @@ def _render(env: Sandbox, name: str, variables: dict[str, Any]) -> str:
 
 
 def compile_templates(templates: Path, names: Iterable[str]) -> list[TemplateError]:
-    """Compile each named template and everything it extends, includes or imports: syntax errors and missing
-    templates found without rendering (for ``briefgen check``)."""
+    """Compile each named template and everything it extends, includes or imports, each once: syntax errors,
+    unknown filters and missing templates found without rendering (for ``briefgen check``)."""
+    from jinja2 import meta
+
     env = environment(templates)
-    errors: dict[str, TemplateError] = {}
-    for name in sorted(set(names)):
+    assert env.loader is not None
+    errors: list[TemplateError] = []
+    seen: set[str] = set()
+    pending = [(name, name) for name in sorted(set(names), reverse=True)]
+    while pending:
+        name, wanted_by = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
         try:
-            for used in _template_closure(env, name):
-                env.get_template(used)
+            source, filename, _ = env.loader.get_source(env, name)
+            tree = env.parse(source, name, filename)
+            pending += [(n, name) for n in meta.find_referenced_templates(tree) if n]
+            env.compile(tree, name, filename, raw=True)  # generating code reports unknown filters and tests
         except jinja2.TemplateSyntaxError as exc:
-            error = TemplateError(f"templates/{exc.name or name}", exc.lineno, f"syntax error: {exc.message}")
-            errors[str(error)] = error
-        except jinja2.TemplateNotFound as exc:
-            error = TemplateError(f"templates/{name}", 0, f"template not found: {exc}")
-            errors[str(error)] = error
+            errors.append(TemplateError(f"templates/{name}", exc.lineno, f"syntax error: {exc.message}"))
+        except jinja2.TemplateNotFound:
+            errors.append(TemplateError(f"templates/{wanted_by}", 0, f"template not found: {name}"))
         except UnicodeDecodeError as exc:
-            error = TemplateError(f"templates/{name}", 0, f"not UTF-8 text: {exc.reason} at byte {exc.start}")
-            errors[str(error)] = error
+            errors.append(TemplateError(f"templates/{name}", 0, f"not UTF-8 text: {exc.reason} at byte {exc.start}"))
         except SecurityError as exc:
-            error = TemplateError(f"templates/{name}", 0, f"refused: {exc}")
-            errors[str(error)] = error
-    return list(errors.values())
+            errors.append(TemplateError(f"templates/{name}", 0, f"refused: {exc}"))
+    return errors
 
 
 def _template_frame(tb: types.TracebackType | None, name: str) -> tuple[str, int]:
