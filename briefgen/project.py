@@ -105,7 +105,10 @@ def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date |
 
     brief = load(path)
     today = reference_date(as_of)
-    broken = compile_templates(brief.root / TEMPLATES_DIR, [a.template for a in brief.spec.audiences.values()])
+    if _templates_changed_since_last_build(brief.root):
+        broken = compile_templates(brief.root / TEMPLATES_DIR, [a.template for a in brief.spec.audiences.values()])
+    else:
+        broken = []  # the last complete build rendered every audience through these very templates
     if broken:
         raise InputError(e.problem for e in broken)
     stale = stale_problems(brief, today)
@@ -122,3 +125,17 @@ def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date |
         stale=tuple(sorted({p.message.split()[0] for p in stale})),
         stale_after=brief.spec.stale_after,
     )
+
+
+def _templates_changed_since_last_build(root: Path) -> bool:
+    """False when the last complete build, by this version, saw the same brief file and templates: it rendered every
+    audience through them, so compiling them again would find nothing."""
+    from briefgen import __version__
+    from briefgen.manifest import input_digests, read_manifest
+
+    manifest = read_manifest(root / "outputs")
+    if not manifest.inputs or manifest.version != __version__:
+        return True
+    now = input_digests(root, [TEMPLATES_DIR], [BRIEF_FILE])
+    then = {k: v for k, v in manifest.inputs.items() if k == BRIEF_FILE or k.startswith(f"{TEMPLATES_DIR}/")}
+    return now != then

@@ -204,3 +204,13 @@ def test_check_reports_an_unknown_filter(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", "-p", str(root)])
     assert result.exit_code == 1, result.output
     assert "templates/partner.md.j2:3: template: syntax error: No filter named 'shout'" in result.output
+
+
+def test_check_compiles_templates_only_when_they_changed_since_the_last_build(tmp_path: Path) -> None:
+    root = build_tree(tmp_path, {})
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "-p", str(root)]).exit_code == 0
+    assert runner.invoke(main, ["check", "-p", str(root)]).exit_code == 0
+    (root / "templates" / "base.md.j2").write_text("line\n{% if %}\n")  # edited after the build: compiled again
+    result = runner.invoke(main, ["check", "-p", str(root)])
+    assert result.exit_code == 1 and "templates/base.md.j2:2: template: syntax error" in result.output
