@@ -214,3 +214,9 @@ def test_check_compiles_templates_only_when_they_changed_since_the_last_build(tm
     (root / "templates" / "base.md.j2").write_text("line\n{% if %}\n")  # edited after the build: compiled again
     result = runner.invoke(main, ["check", "-p", str(root)])
     assert result.exit_code == 1 and "templates/base.md.j2:2: template: syntax error" in result.output
+
+
+def test_plain_values_print(tmp_path: Path) -> None:
+    root = hostile(tmp_path, "{{ memo.as_of }} {{ memo.version }} {{ memo.max_marking }} {{ memo.options[0].total }}")
+    result = CliRunner().invoke(main, ["build", "-p", str(root), "--audience", "principal", "--format", "md"])
+    assert result.exit_code == 0, result.output

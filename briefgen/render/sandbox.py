@@ -12,6 +12,7 @@ the templates it loads, so the memo is marked and its dependencies known by what
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import re
 import signal
@@ -39,7 +40,7 @@ MAX_WIDTH = 10_000
 RENDER_SECONDS = 10.0
 
 _METADATA = frozenset({"marking", "derived_markings"})
-_PRINTABLE = (str, int, float, bool, Marking, Level, PartialDate, type(None))
+_PRINTABLE = (str, int, float, bool, Marking, Level, PartialDate, dt.date, type(None))
 _SEQUENCES = (str, list, tuple)
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
 
