@@ -17,6 +17,7 @@ from briefgen.load import BRIEF_FILE, TEMPLATES_DIR
 from briefgen.lock import build_lock
 from briefgen.manifest import (
     LEGACY_CACHE,
+    LEGACY_MANIFEST,
     Entry,
     Manifest,
     input_digests,
@@ -188,8 +189,10 @@ def build(
     with lock:
         if not dry_run:
             remove_stray_temps(outputs)
-            (outputs / LEGACY_CACHE).unlink(missing_ok=True)
-        manifest = read_manifest(outputs)
+            for legacy in (LEGACY_CACHE, LEGACY_MANIFEST):
+                with contextlib.suppress(IsADirectoryError):
+                    (outputs / legacy).unlink(missing_ok=True)
+        manifest = read_manifest(root)
         # Files outside the input folders that the last build read (a reference document kept elsewhere).
         digests = input_digests(root, INPUT_FOLDERS, [BRIEF_FILE, *_loose_inputs(manifest)])
         if not force and _up_to_date(root, manifest, digests, memo, audience, formats, today):
@@ -224,7 +227,7 @@ def build(
         until = fresh_until(brief, cited, today)
         write_cache(root, [files.brief, *files.evidence, *files.options], cache)
         write_manifest(
-            outputs,
+            root,
             Manifest(
                 _version(), digests if complete else {}, all_targets, until.isoformat() if until else None, entries
             ),

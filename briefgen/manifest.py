@@ -17,7 +17,10 @@ from briefgen.files import read_regular
 from briefgen.scales import ID_PATTERN, PartialDate
 from briefgen.write import atomic_write
 
-MANIFEST_NAME = "manifest.json"
+# Bookkeeping lives in .briefgen/, not outputs/ (which is handed to readers): the manifest holds each output's
+# change lines, which quote claims at that output's marking, for every audience in one file.
+MANIFEST_PATH = Path(".briefgen") / "manifest.json"
+LEGACY_MANIFEST = "manifest.json"  # where earlier builds kept it, inside outputs/: removed by every build
 SCHEMA = 2  # 2: snapshots hold record fingerprints only (no claim text)
 
 
@@ -104,12 +107,12 @@ class Manifest:
         return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def read_manifest(outputs: Path) -> Manifest:
+def read_manifest(root: Path) -> Manifest:
     """The last build's manifest; an empty one if there is none, or if it is not exactly what a build writes
     (truncated, hand-edited, damaged): everything is then rebuilt. Every field is checked here, so that the build
     never meets a date it cannot parse or a target key without a '/'."""
     try:
-        data = _of(dict, json.loads(read_regular(outputs / MANIFEST_NAME).decode("utf-8")))
+        data = _of(dict, json.loads(read_regular(root / MANIFEST_PATH).decode("utf-8")))
         if data.get("schema") != SCHEMA:
             return Manifest()
         fresh_until = data.get("fresh_until")
@@ -153,8 +156,8 @@ def _target(value: object) -> str:
     return str(value)
 
 
-def write_manifest(outputs: Path, manifest: Manifest) -> None:
-    atomic_write(outputs / MANIFEST_NAME, manifest.to_json().encode("utf-8"))
+def write_manifest(root: Path, manifest: Manifest) -> None:
+    atomic_write(root / MANIFEST_PATH, manifest.to_json().encode("utf-8"))
 
 
 def input_digests(root: Path, folders: Iterable[str], files: Iterable[str]) -> dict[str, str]:

@@ -223,7 +223,8 @@ class Judgment(Frozen):
     marking: Marking | None = None
 
 
-# What briefgen keeps in outputs/ beside the memos' folders (manifest.MANIFEST_NAME): outputs/<memo-id>/ must not
+# What earlier builds kept in outputs/ beside the memos' folders (manifest.LEGACY_MANIFEST, removed by every build,
+# so a memo folder of that name would be lost): outputs/<memo-id>/ must not
 # be one of them, in any case (a case-insensitive file system). Names starting with '.' are not ids (ID_PATTERN).
 RESERVED_MEMO_IDS = frozenset({"manifest.json"})
 

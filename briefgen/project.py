@@ -133,7 +133,7 @@ def _templates_changed_since_last_build(root: Path) -> bool:
     from briefgen import __version__
     from briefgen.manifest import input_digests, read_manifest
 
-    manifest = read_manifest(root / "outputs")
+    manifest = read_manifest(root)
     if not manifest.inputs or manifest.version != __version__:
         return True
     now = input_digests(root, [TEMPLATES_DIR], [BRIEF_FILE])

@@ -69,7 +69,7 @@ ENTRY_DAMAGE: list[Damage] = [
 def test_damaged_manifest_is_treated_as_absent(tmp_path: Path, damage: Damage, edit_input: bool) -> None:
     root = build_tree(tmp_path, {})
     assert CliRunner().invoke(main, ["build", "-p", str(root), "--as-of", "2026-01-20"]).exit_code == 0
-    path = root / "outputs" / "manifest.json"
+    path = root / ".briefgen" / "manifest.json"
     manifest = json.loads(path.read_text())
     damage(manifest)
     path.write_text(json.dumps(manifest))
@@ -77,13 +77,13 @@ def test_damaged_manifest_is_treated_as_absent(tmp_path: Path, damage: Damage, e
         (root / "briefgen.yaml").write_text(BRIEF.replace("title: Test brief", "title: Test brief, revised"))
     result = CliRunner().invoke(main, ["build", "-p", str(root), "--as-of", "2026-01-20"])
     assert result.exit_code == 0, result.output
-    assert read_manifest(root / "outputs").entries.keys() == {f"test-memo/{a}" for a in AUDIENCES}
+    assert read_manifest(root).entries.keys() == {f"test-memo/{a}" for a in AUDIENCES}
 
 
 def test_manifest_that_is_a_list_is_treated_as_absent(tmp_path: Path) -> None:
     root = build_tree(tmp_path, {})
-    (root / "outputs").mkdir()
-    (root / "outputs" / "manifest.json").write_text("[1, 2]")
+    (root / ".briefgen").mkdir()
+    (root / ".briefgen" / "manifest.json").write_text("[1, 2]")
     result = CliRunner().invoke(main, ["build", "-p", str(root)])
     assert (result.exit_code, result.output.strip()) == (0, "6 written, 0 unchanged")
 
@@ -162,7 +162,7 @@ def test_init_that_fails_part_way_leaves_nothing_behind(
 
 
 @pytest.mark.parametrize(
-    "name", ["outputs/.lock", "outputs/manifest.json", "outputs/test-memo/principal.md", ".briefgen/cache.json"]
+    "name", ["outputs/.lock", ".briefgen/manifest.json", "outputs/test-memo/principal.md", ".briefgen/cache.json"]
 )
 def test_named_pipe_among_bookkeeping_files_does_not_block_a_build(tmp_path: Path, name: str) -> None:
     root = build_tree(tmp_path, {})

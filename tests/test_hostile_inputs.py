@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from briefgen.cli import main
 from briefgen.errors import SHOWN_CHARS, shown
 from briefgen.load import MAX_ALIASES, MAX_DEPTH, MAX_FILE_BYTES
-from briefgen.manifest import MANIFEST_NAME
+from briefgen.manifest import LEGACY_MANIFEST
 from briefgen.model import RESERVED_MEMO_IDS
 
 
@@ -222,7 +222,7 @@ def test_memo_id_naming_outputs_bookkeeping_is_refused(tmp_path: Path, memo_id: 
 
 
 def test_reserved_memo_ids_cover_the_manifest() -> None:
-    assert MANIFEST_NAME in RESERVED_MEMO_IDS
+    assert LEGACY_MANIFEST in RESERVED_MEMO_IDS
 
 
 @pytest.mark.parametrize(

@@ -153,7 +153,7 @@ def test_deleted_output_is_rebuilt(project: Path) -> None:
 def test_dry_run_lists_what_and_why_and_writes_nothing(project: Path) -> None:
     edit(project / "evidence" / "src-one.yaml", "claim: Something happened.", "claim: Something big happened.")
     before = files(project)
-    manifest = (project / "outputs" / "manifest.json").read_bytes()
+    manifest = (project / ".briefgen" / "manifest.json").read_bytes()
     result = CliRunner().invoke(main, ["build", "-p", str(project), "--dry-run", "--as-of", "2025-07-20"])
     assert result.exit_code == 0, result.output
     assert "would rebuild outputs/test-memo/working-level.md: record E-1 changed" in result.output
@@ -161,7 +161,7 @@ def test_dry_run_lists_what_and_why_and_writes_nothing(project: Path) -> None:
         "4 to rebuild, 2 up to date (dry run)" in result.output
     )
     assert files(project) == before
-    assert (project / "outputs" / "manifest.json").read_bytes() == manifest
+    assert (project / ".briefgen" / "manifest.json").read_bytes() == manifest
 
 
 def test_risk_level_and_rank_moves_are_named(project: Path) -> None:
@@ -196,7 +196,7 @@ def test_check_strict_fails_on_stale_cited_evidence(project: Path) -> None:
 
 
 def test_manifest_records_exact_dependencies(project: Path) -> None:
-    manifest = json.loads((project / "outputs" / "manifest.json").read_text())
+    manifest = json.loads((project / ".briefgen" / "manifest.json").read_text())
     deps = manifest["entries"]["test-memo/principal"]["deps"]
     assert "record:E-1" in deps and "record:E-2" not in deps and "record:E-3" not in deps
     assert {"template:base.md.j2", "template:principal.md.j2", "option:alpha", "option:beta"} <= set(deps)
@@ -233,7 +233,7 @@ def _matches_a_fresh_render(root: Path, today: dt.date) -> list[str]:
     from briefgen.scales import PartialDate
 
     brief = load(root)
-    manifest = read_manifest(root / "outputs")
+    manifest = read_manifest(root)
     stale = []
     for target in targets(brief):
         entry = manifest.entries[target.key]
@@ -314,7 +314,7 @@ def test_outputs_of_a_dropped_audience_are_removed_unless_edited_by_hand(project
         "working-level.docx",
         "working-level.md",
     ]
-    manifest = json.loads((project / "outputs/manifest.json").read_text())
+    manifest = json.loads((project / ".briefgen/manifest.json").read_text())
     assert sorted(manifest["entries"]) == ["test-memo/working-level"]
     assert "kept outputs/test-memo/principal.md" in str(result)
 
@@ -332,3 +332,17 @@ def test_a_parse_cache_left_in_outputs_by_an_earlier_version_is_removed(project:
     (project / "outputs" / ".cache.json").write_text('{"evidence/src-one.yaml": ["x", {"secret": 1}]}')
     assert build(project, as_of=DAY1).written == ()  # even a build with nothing to do
     assert not (project / "outputs" / ".cache.json").exists()
+
+
+def test_change_lines_quoting_an_amber_claim_stay_out_of_what_a_green_reader_gets(project: Path) -> None:
+    edit(project / "evidence" / "src-one.yaml", "claim: Something else happened.", "claim: SECRETAMBER happened.")
+    build(project, as_of=DAY2)
+    holders = sorted(
+        str(p.relative_to(project))
+        for p in (project / "outputs").rglob("*")
+        if p.is_file()
+        and b"SECRETAMBER" in (p.read_bytes() if p.suffix != ".docx" else zipfile.ZipFile(p).read("word/document.xml"))
+    )
+    assert "outputs/test-memo/working-level.md" in holders  # the paper shows the claim and its revision line
+    assert all("partner" not in h for h in holders), holders
+    assert not (project / "outputs" / "manifest.json").exists()

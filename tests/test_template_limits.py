@@ -220,3 +220,19 @@ def test_plain_values_print(tmp_path: Path) -> None:
     root = hostile(tmp_path, "{{ memo.as_of }} {{ memo.version }} {{ memo.max_marking }} {{ memo.options[0].total }}")
     result = CliRunner().invoke(main, ["build", "-p", str(root), "--audience", "principal", "--format", "md"])
     assert result.exit_code == 0, result.output
+
+
+def test_content_that_depends_on_its_own_marking_never_shows_above_its_banner(tmp_path: Path) -> None:
+    from briefs import EVIDENCE
+
+    evidence = EVIDENCE.replace("  reliability: B\n", "  reliability: B\n  marking: TLP:GREEN\n")
+    root = build_tree(tmp_path, {"evidence/src-one.yaml": evidence})
+    body = "{% if memo.marking == 'TLP:CLEAR' %}Public annex: {{ memo.evidence['E-1'].claim }}{% endif %}"
+    template = '{% extends "base.md.j2" %}{% block body %}' + body + "{% endblock %}"
+    (root / "templates" / "principal.md.j2").write_text(template)
+    result = CliRunner().invoke(main, ["build", "-p", str(root), "--audience", "principal", "--format", "md"])
+    assert result.exit_code == 0, result.output
+    text = (root / "outputs/test-memo/principal.md").read_text()
+    banner = text.splitlines()[0]
+    assert "Something happened" not in text or banner != "**TLP:CLEAR**", text
+    assert banner in ("**TLP:GREEN**", "**TLP:AMBER**"), banner

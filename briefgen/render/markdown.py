@@ -194,11 +194,7 @@ def render_markdown(
     ``templates`` is the templates folder, or an environment from :func:`environment` to reuse across renders
     (templates are then compiled once)."""
     env = templates if isinstance(templates, Sandbox) else environment(templates)
-    text, citations = _render_pass(env, template_name, ctx, extra)
-    shown = most_restrictive([ctx.text_marking, *env.shown, *(ctx.evidence[i].marking for i in citations.numbers)])
-    if shown != ctx.marking:  # the banner was rendered before the content: render again with the right marking
-        ctx = replace(ctx, marking=shown)
-        text, citations = _render_pass(env, template_name, ctx, extra)
+    ctx, text, citations = _render_settled(env, template_name, ctx, extra)
     text = _tidy(text)
     if ctx.marking.value not in text.split("\n", 1)[0]:
         raise TemplateError(
@@ -213,6 +209,25 @@ def render_markdown(
     used = tuple(sorted({*env.closures[template_name], *env.loaded}))
     fields = {option: tuple(sorted(names)) for option, names in env.fields.items()}
     return RenderedMarkdown(text, cited, ctx.marking, used, fields)
+
+
+def _render_settled(
+    env: Sandbox, name: str, ctx: MemoContext, extra: dict[str, Any] | None
+) -> tuple[MemoContext, str, _Citations]:
+    """Render until the banner covers what the render showed. The banner is printed before the content, so each
+    pass is marked with what the previous one showed; a template whose content depends on its own marking may need
+    more than two passes, and one that cycles is marked at the most restrictive marking it reached (at most one
+    pass per marking, plus one)."""
+    tried: list[Marking] = []
+    while True:
+        text, citations = _render_pass(env, name, ctx, extra)
+        shown = most_restrictive([ctx.text_marking, *env.shown, *(ctx.evidence[i].marking for i in citations.numbers)])
+        if shown == ctx.marking or (shown < ctx.marking and ctx.marking in tried):
+            return ctx, text, citations
+        tried.append(ctx.marking)
+        # A marking seen before means a cycle: go to the most restrictive marking reached, which then covers all.
+        settled = shown if shown not in tried else most_restrictive([*tried, shown])
+        ctx = replace(ctx, marking=settled)
 
 
 def _render_pass(env: Sandbox, name: str, ctx: MemoContext, extra: dict[str, Any] | None) -> tuple[str, _Citations]:
