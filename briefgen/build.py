@@ -225,6 +225,8 @@ def build(
         entries = {k: e for k, e in entries.items() if k in all_targets}
         cited = {k.split(":", 1)[1] for e in entries.values() for k in e.deps if k.startswith("record:")}
         until = fresh_until(brief, cited, today)
+        if any("as_of" in e.deps for e in entries.values()):  # a template prints today's date: stale tomorrow
+            until = min(until or dt.date.max, today + dt.timedelta(days=1))
         write_cache(root, [files.brief, *files.evidence, *files.options], cache)
         write_manifest(
             root,
@@ -267,8 +269,18 @@ def _up_to_date(
 
 
 def _loose_inputs(manifest: Manifest) -> list[str]:
+    """Files outside the input folders that the last complete build read; a manifest is data, so only plain
+    relative paths inside the project count (anything else is not looked at)."""
     paths = [PurePosixPath(p) for p in manifest.inputs if p != BRIEF_FILE]
-    return [str(p) for p in paths if p.parts[0] not in INPUT_FOLDERS and not p.is_absolute() and ".." not in p.parts]
+    return [
+        str(p)
+        for p in paths
+        if p.parts
+        and p.parts[0] not in INPUT_FOLDERS
+        and not p.is_absolute()
+        and ".." not in p.parts
+        and "\0" not in str(p)
+    ]
 
 
 def _selected(manifest: Manifest, memo: str | None, audience: str | None) -> list[str]:
@@ -356,7 +368,9 @@ def _build_target(
     same_content = entry is not None and entry.digests.get("content") == text_digest
     kept: dict[str, str] = {f: d for f, d in entry.digests.items() if f in FORMATS} if entry and same_content else {}
     new_entry = Entry(
-        deps=content_deps(brief, target.memo_id, target.audience_id, rendered.templates, rendered.cited, today),
+        deps=content_deps(
+            brief, target.memo_id, target.audience_id, rendered.templates, rendered.cited, today, rendered.dated
+        ),
         docx_deps=docx_deps(brief),
         digests={**kept, "content": text_digest, **{str(p.suffix[1:]): _digest(b) for p, b in files.items()}},
         version=history.version,

@@ -198,3 +198,19 @@ def watch(ctx: click.Context, project: str | None, as_of: dt.date | None) -> Non
 
 def _print_error(err: BriefgenError) -> None:
     _report_error(err, "; still watching")
+
+
+MEMORY_LIMIT = 2 * 1024**3
+
+
+def run() -> None:
+    """The console script: the CLI with a ceiling on the process's address space, so that a template (or input)
+    that slips past every size check ends in a MemoryError reported as one error line, not in the machine's OOM
+    killer. Set here, not in the library: a program embedding briefgen keeps its own limits."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY or soft > MEMORY_LIMIT:
+        ceiling = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+    main()

@@ -23,7 +23,13 @@ MISSING = "missing"
 
 
 def content_deps(
-    brief: Brief, memo_id: str, audience_id: str, templates: Iterable[str], cited: Iterable[str], today: dt.date
+    brief: Brief,
+    memo_id: str,
+    audience_id: str,
+    templates: Iterable[str],
+    cited: Iterable[str],
+    today: dt.date,
+    dated: bool = False,
 ) -> dict[str, str]:
     """Dependencies of an output's content, found by rendering it (templates used, records cited) and from the
     memo's definition (every record its portions rest on)."""
@@ -37,6 +43,8 @@ def content_deps(
     keys += sorted({f"source:{brief.record_source[r]}" for r in cited})
     deps = {key: resolve(brief, key, today) for key in keys}
     deps["stale"] = _stale(brief, cited, today)
+    if dated:
+        deps["as_of"] = today.isoformat()
     return deps
 
 
@@ -47,7 +55,9 @@ def docx_deps(brief: Brief) -> dict[str, str]:
 def current(brief: Brief, deps: dict[str, str], today: dt.date) -> dict[str, str]:
     """The same keys as ``deps``, fingerprinted as the inputs stand now."""
     cited = [key.split(":", 1)[1] for key in deps if key.startswith("record:")]
-    now = {key: resolve(brief, key, today) for key in deps if key != "stale"}
+    now = {key: resolve(brief, key, today) for key in deps if key not in ("stale", "as_of")}
+    if "as_of" in deps:
+        now["as_of"] = today.isoformat()
     if "stale" in deps:
         now["stale"] = _stale(brief, [r for r in cited if r in brief.records], today)
     return now

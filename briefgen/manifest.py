@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from briefgen.files import read_regular
 from briefgen.scales import ID_PATTERN, PartialDate
-from briefgen.write import atomic_write
+from briefgen.write import TEMP_PREFIX, atomic_write
 
 # Bookkeeping lives in .briefgen/, not outputs/ (which is handed to readers): the manifest holds each output's
 # change lines, which quote claims at that output's marking, for every audience in one file.
@@ -171,7 +171,7 @@ def input_digests(root: Path, folders: Iterable[str], files: Iterable[str]) -> d
         base = root / folder
         if base.is_dir():
             for path in sorted(base.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
+                if path.is_file() and not path.name.startswith(TEMP_PREFIX):  # dot-named templates count
                     found[path.relative_to(root).as_posix()] = file_digest(path)
     return found
 

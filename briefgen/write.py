@@ -68,8 +68,8 @@ def prune(outputs: Path, orphans: dict[str, dict[str, str]]) -> tuple[list[str],
         for fmt, digest in sorted(digests.items()):
             path = outputs / f"{key}.{fmt}"
             try:
-                data = path.read_bytes()
-            except OSError:
+                data = read_regular(path)
+            except OSError:  # gone, or not a file briefgen wrote (a folder, a named pipe): left alone
                 continue
             if hashlib.sha256(data).hexdigest()[:16] == digest:
                 path.unlink()

@@ -172,3 +172,29 @@ def test_named_pipe_among_bookkeeping_files_does_not_block_a_build(tmp_path: Pat
     (root / "briefgen.yaml").write_text(BRIEF.replace("title: Test brief", "title: Test brief, revised"))
     result = run_out_of_process("build", "-p", str(root))
     assert result.returncode == 0, result
+
+
+@pytest.mark.parametrize("key", ["", ".", "/etc/passwd", "../outside", "x\x00y"])
+def test_manifest_input_paths_that_name_nothing_usable_are_ignored(tmp_path: Path, key: str) -> None:
+    root = build_tree(tmp_path, {})
+    assert CliRunner().invoke(main, ["build", "-p", str(root)]).exit_code == 0
+    path = root / ".briefgen" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["inputs"][key] = "0123456789abcdef"
+    path.write_text(json.dumps(manifest))
+    result = CliRunner().invoke(main, ["build", "-p", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "internal error" not in result.output
+
+
+def test_a_named_pipe_where_a_dropped_output_was_is_left_alone(tmp_path: Path) -> None:
+    root = build_tree(tmp_path, {})
+    assert CliRunner().invoke(main, ["build", "-p", str(root)]).exit_code == 0
+    (root / "outputs/test-memo/partner.md").unlink()
+    os.mkfifo(root / "outputs/test-memo/partner.md")
+    (root / "briefgen.yaml").write_text(
+        BRIEF.replace("audiences: [principal, working-level, partner]", "audiences: [principal]")
+    )
+    result = CliRunner().invoke(main, ["build", "-p", str(root)])  # would block forever reading the pipe
+    assert result.exit_code == 0, result.output
+    assert (root / "outputs/test-memo/partner.md").exists()

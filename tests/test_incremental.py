@@ -346,3 +346,29 @@ def test_change_lines_quoting_an_amber_claim_stay_out_of_what_a_green_reader_get
     assert "outputs/test-memo/working-level.md" in holders  # the paper shows the claim and its revision line
     assert all("partner" not in h for h in holders), holders
     assert not (project / "outputs" / "manifest.json").exists()
+
+
+def test_a_template_showing_the_reference_date_is_rebuilt_the_next_day(tmp_path: Path) -> None:
+    root = build_tree(tmp_path, {})
+    source = (root / "templates" / "partner.md.j2").read_text()
+    (root / "templates" / "partner.md.j2").write_text(
+        source.replace("{% block body %}", "{% block body %}\nAs of {{ memo.as_of }}.\n", 1)
+    )
+    build(root, as_of=DAY1)
+    assert build(root, as_of=DAY1).written == ()
+    result = build(root, as_of=DAY2)
+    assert sorted(result.written) == ["outputs/test-memo/partner.docx", "outputs/test-memo/partner.md"]
+    assert "As of 2025-07-20." in (root / "outputs/test-memo/partner.md").read_text()
+
+
+def test_an_included_template_named_with_a_leading_dot_is_watched_too(tmp_path: Path) -> None:
+    root = build_tree(tmp_path, {})
+    (root / "templates" / ".part.j2").write_text("PART ONE\n")
+    source = (root / "templates" / "partner.md.j2").read_text()
+    (root / "templates" / "partner.md.j2").write_text(
+        source.replace("{% block body %}", '{% block body %}\n{% include ".part.j2" %}\n', 1)
+    )
+    build(root, as_of=DAY1)
+    (root / "templates" / ".part.j2").write_text("PART TWO\n")
+    build(root, as_of=DAY1)
+    assert "PART TWO" in (root / "outputs/test-memo/partner.md").read_text()

@@ -236,3 +236,27 @@ def test_content_that_depends_on_its_own_marking_never_shows_above_its_banner(tm
     banner = text.splitlines()[0]
     assert "Something happened" not in text or banner != "**TLP:CLEAR**", text
     assert banner in ("**TLP:GREEN**", "**TLP:AMBER**"), banner
+
+
+MEMORY_HOGS = {
+    "map-upper": '{% set s = "x" * 1000000 %}{{ ([s] * 1000000)|map("upper")|list|length }}',
+    "block-capture": '{% set s = "x" * 1000000 %}{% set t %}{% for i in range(5000) %}{{ s }}{% endfor %}{% endset %}'
+    "{{ t|length }}",
+    "bytes": '{{ ("x".encode() * 2000000000)|length }}',
+    "join-string": '{{ ("y" * 1000000).join("x" * 1000000)|length }}',
+}
+
+
+@pytest.mark.parametrize("case", sorted(MEMORY_HOGS))
+def test_the_command_line_caps_memory_so_a_hog_ends_in_one_error_line(tmp_path: Path, case: str) -> None:
+    """What slips past the size checks meets the address-space ceiling the console script sets (not the library)."""
+    import subprocess
+    import sys
+
+    root = hostile(tmp_path, MEMORY_HOGS[case])
+    command = [sys.executable, "-m", "briefgen", "build", "-p", str(root), "--audience", "principal", "--format", "md"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    output = result.stdout + result.stderr
+    assert output.startswith("templates/principal.md.j2:"), output
+    assert "Traceback" not in output and "internal error" not in output

@@ -184,6 +184,7 @@ class RenderedMarkdown:
     marking: Marking
     templates: tuple[str, ...]
     option_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)  # what the template read of each option
+    dated: bool = False  # the template printed or used the reference date (memo.as_of)
 
 
 def render_markdown(
@@ -208,7 +209,7 @@ def render_markdown(
     cited = (*citations.numbers, *sorted(env.read - citations.numbers.keys()))
     used = tuple(sorted({*env.closures[template_name], *env.loaded}))
     fields = {option: tuple(sorted(names)) for option, names in env.fields.items()}
-    return RenderedMarkdown(text, cited, ctx.marking, used, fields)
+    return RenderedMarkdown(text, cited, ctx.marking, used, fields, env.dated)
 
 
 def _render_settled(
@@ -268,7 +269,8 @@ def _render(env: Sandbox, name: str, variables: dict[str, Any]) -> str:
             if isinstance(exc, jinja2.UndefinedError)
             else "error"
         )
-        raise TemplateError(path, line, f"{kind}: {exc}") from None
+        detail = str(exc) or "ran out of memory" if isinstance(exc, MemoryError) else str(exc)
+        raise TemplateError(path, line, f"{kind}: {detail}") from None
 
 
 def compile_templates(templates: Path, names: Iterable[str]) -> list[TemplateError]:
@@ -299,6 +301,8 @@ def compile_templates(templates: Path, names: Iterable[str]) -> list[TemplateErr
             errors.append(TemplateError(f"templates/{name}", 0, f"not UTF-8 text: {exc.reason} at byte {exc.start}"))
         except SecurityError as exc:
             errors.append(TemplateError(f"templates/{name}", 0, f"refused: {exc}"))
+        except RecursionError:
+            errors.append(TemplateError(f"templates/{name}", 0, "nested too deeply to compile"))
     return errors
 
 

@@ -41,7 +41,7 @@ RENDER_SECONDS = 10.0
 
 _METADATA = frozenset({"marking", "derived_markings"})
 _PRINTABLE = (str, int, float, bool, Marking, Level, PartialDate, dt.date, type(None))
-_SEQUENCES = (str, list, tuple)
+_SEQUENCES = (str, bytes, list, tuple)
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 
@@ -91,12 +91,13 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.read: set[str] = set()  # evidence records whose content a template read (not only through cite())
         self.loaded: set[str] = set()  # templates loaded during the render, dynamic includes too
         self.fields: dict[str, set[str]] = {}  # option id → the fields of that option the template read
+        self.dated = False  # whether the template read the reference date (memo.as_of): then it is a dependency
         self.closures: dict[str, tuple[str, ...]] = {}
         self.deadline = float("inf")
 
     def begin(self) -> None:
         """Reset the per-render records and start the clock."""
-        self.shown, self.read, self.loaded, self.fields = set(), set(), set(), {}
+        self.shown, self.read, self.loaded, self.fields, self.dated = set(), set(), set(), {}, False
         self.deadline = time.monotonic() + RENDER_SECONDS
 
     def _load_template(self, name: str, globals: Any) -> jinja2.Template:
@@ -141,7 +142,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
             raise RenderTimeout(f"template ran over {RENDER_SECONDS:g} seconds")
 
     def _note(self, obj: Any, attribute: str) -> None:
-        if isinstance(obj, MemoContext) or attribute in _METADATA:
+        if isinstance(obj, MemoContext):
+            self.dated = self.dated or attribute == "as_of"
+            return
+        if attribute in _METADATA:
             return
         if isinstance(obj, Evidence):
             self.read.add(obj.id)
@@ -235,12 +239,13 @@ def _check_format_string(fmt: str) -> None:
 def _check_method(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     """Bound the result of str methods that can grow a string, before they run."""
     target, name = getattr(obj, "__self__", None), getattr(obj, "__name__", "")
-    if not isinstance(target, str):
+    if not isinstance(target, (str, bytes)):
         return
     first = args[0] if args else next(iter(kwargs.values()), None)
     if name in ("ljust", "rjust", "center", "zfill") and isinstance(first, int) and first > MAX_STRING_OP:
         raise SecurityError(f"{name}() width too large")
-    if name == "expandtabs" and isinstance(first, int) and target.count("\t") * first > MAX_STRING_OP:
+    tabs = target.count("\t") if isinstance(target, str) else target.count(b"\t")
+    if name == "expandtabs" and isinstance(first, int) and tabs * first > MAX_STRING_OP:
         raise SecurityError("expandtabs() result too large")
     if name == "replace" and len(args) >= 2:
         _check_replace(target, args[0], args[1])
@@ -256,8 +261,8 @@ def _check_replace(text: Any, old: Any, new: Any) -> None:
 
 
 def _check_join(separator: Any, items: Any) -> None:
-    if isinstance(items, (list, tuple)):
-        total = len(str(separator)) * max(len(items) - 1, 0) + sum(len(i) for i in items if isinstance(i, str))
+    if isinstance(items, (list, tuple, str, bytes)):
+        total = len(separator) * max(len(items) - 1, 0) + sum(len(i) for i in items if isinstance(i, (str, bytes)))
         if total > MAX_STRING_OP:
             raise SecurityError("join() result too large")
 
