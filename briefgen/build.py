@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
 from briefgen.errors import BriefgenError, RenderError
-from briefgen.files import read_regular
+from briefgen.files import digest, read_regular
 from briefgen.load import BRIEF_FILE, TEMPLATES_DIR
 from briefgen.lock import build_lock
 from briefgen.manifest import (
@@ -20,6 +19,7 @@ from briefgen.manifest import (
     LEGACY_MANIFEST,
     Entry,
     Manifest,
+    file_digest,
     input_digests,
     read_cache,
     read_manifest,
@@ -223,10 +223,7 @@ def build(
         orphans = {k: e.digests for k, e in entries.items() if k not in all_targets}
         removed, kept = prune(outputs, {k: {f: d for f, d in v.items() if f in FORMATS} for k, v in orphans.items()})
         entries = {k: e for k, e in entries.items() if k in all_targets}
-        cited = {k.split(":", 1)[1] for e in entries.values() for k in e.deps if k.startswith("record:")}
-        until = fresh_until(brief, cited, today)
-        if any("as_of" in e.deps for e in entries.values()):  # a template prints today's date: stale tomorrow
-            until = min(until or dt.date.max, today + dt.timedelta(days=1))
+        until = fresh_until(brief, (e.deps for e in entries.values()), today)
         write_cache(root, [files.brief, *files.evidence, *files.options], cache)
         write_manifest(
             root,
@@ -294,15 +291,10 @@ def _selected_paths(
 
 
 def _on_disk(root: Path, key: str, fmt: str) -> str | None:
-    path = root / OUTPUTS_DIR / f"{key}.{fmt}"
     try:
-        return hashlib.sha256(read_regular(path)).hexdigest()[:16]
+        return file_digest(root / OUTPUTS_DIR / f"{key}.{fmt}")
     except OSError:
         return None
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def _reasons(
@@ -350,7 +342,7 @@ def _build_target(
     first_day = None if memo.date else PartialDate.parse(today)
     history = History(entry.version, _date(entry.date), entry.changes) if entry else History(1, first_day, ())
     ctx, rendered = render_md(brief, target, today, history, env)
-    text_digest = _digest(rendered.text.encode("utf-8"))
+    text_digest = digest(rendered.text.encode("utf-8"))
     seen = snapshot(brief, ctx, rendered.cited, rendered.option_fields)
     # A new revision when what the memo shows or relies on changed: its text, or a record, risk, rank or option it
     # shows (a cited record's claim may change without the memo quoting it: the memo still rests on it).
@@ -359,7 +351,7 @@ def _build_target(
         note = change_note(entry.snapshot, seen, _titles(brief), _claims(brief))
         history = History(entry.version + 1, first_day, note)
         ctx, rendered = render_md(brief, target, today, history, env)
-        text_digest = _digest(rendered.text.encode("utf-8"))
+        text_digest = digest(rendered.text.encode("utf-8"))
     files: dict[PurePosixPath, bytes] = {}
     if "md" in formats:
         files[target.path("md")] = rendered.text.encode("utf-8")
@@ -372,7 +364,7 @@ def _build_target(
             brief, target.memo_id, target.audience_id, rendered.templates, rendered.cited, today, rendered.dated
         ),
         docx_deps=docx_deps(brief),
-        digests={**kept, "content": text_digest, **{str(p.suffix[1:]): _digest(b) for p, b in files.items()}},
+        digests={**kept, "content": text_digest, **{str(p.suffix[1:]): digest(b) for p, b in files.items()}},
         version=history.version,
         date=str(history.date) if history.date else None,
         changes=history.changes,

@@ -10,7 +10,7 @@ the text of a record no output shows rebuilds nothing."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from briefgen import __version__
@@ -41,10 +41,9 @@ def content_deps(
     keys += [f"record:{r}" for r in cited]
     keys += [f"marking:{r}" for r in sorted(set(citable(brief, memo)) - set(cited))]
     keys += sorted({f"source:{brief.record_source[r]}" for r in cited})
+    keys += ["as_of"] if dated else []
     deps = {key: resolve(brief, key, today) for key in keys}
     deps["stale"] = _stale(brief, cited, today)
-    if dated:
-        deps["as_of"] = today.isoformat()
     return deps
 
 
@@ -54,12 +53,9 @@ def docx_deps(brief: Brief) -> dict[str, str]:
 
 def current(brief: Brief, deps: dict[str, str], today: dt.date) -> dict[str, str]:
     """The same keys as ``deps``, fingerprinted as the inputs stand now."""
-    cited = [key.split(":", 1)[1] for key in deps if key.startswith("record:")]
-    now = {key: resolve(brief, key, today) for key in deps if key not in ("stale", "as_of")}
-    if "as_of" in deps:
-        now["as_of"] = today.isoformat()
+    now = {key: resolve(brief, key, today) for key in deps if key != "stale"}
     if "stale" in deps:
-        now["stale"] = _stale(brief, [r for r in cited if r in brief.records], today)
+        now["stale"] = _stale(brief, [r for r in _cited(deps) if r in brief.records], today)
     return now
 
 
@@ -72,6 +68,8 @@ def resolve(brief: Brief, key: str, today: dt.date) -> str:
     spec = brief.spec
     if kind == "briefgen":
         return __version__
+    if kind == "as_of":  # the output shows the reference date
+        return today.isoformat()
     if kind == "brief":
         return fingerprint([spec.title, spec.decision_maker, spec.from_, spec.organisation, spec.stale_after])
     if kind == "criteria":
@@ -98,12 +96,20 @@ def resolve(brief: Brief, key: str, today: dt.date) -> str:
     raise ValueError(f"unknown dependency kind {key!r}")
 
 
-def fresh_until(brief: Brief, cited: Iterable[str], today: dt.date) -> dt.date | None:
-    """The first day on which one of these records turns stale: until then a build with unchanged inputs is a no-op."""
+def fresh_until(brief: Brief, outputs: Iterable[Mapping[str, str]], today: dt.date) -> dt.date | None:
+    """The first day on which these outputs' dependencies change by the calendar alone (a record they cite turns
+    stale, or tomorrow for one that shows the reference date): until then a build with unchanged inputs is a no-op."""
+    outputs = list(outputs)
     months = brief.spec.stale_after_months
+    cited = {r for deps in outputs for r in _cited(deps)}
     limits = [stale_limit(brief.records[r].as_of, months) for r in cited if r in brief.records]
     turning = [limit + dt.timedelta(days=1) for limit in limits if limit < dt.date.max]  # date.max: never stale
+    turning += [today + dt.timedelta(days=1)] if any("as_of" in deps for deps in outputs) else []
     return min((day for day in turning if day > today), default=None)
+
+
+def _cited(deps: Mapping[str, str]) -> list[str]:
+    return [key.split(":", 1)[1] for key in deps if key.startswith("record:")]
 
 
 def _stale(brief: Brief, cited: Iterable[str], today: dt.date) -> str:

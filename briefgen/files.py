@@ -4,6 +4,7 @@ stage that reads a file it did not write itself (inputs, the manifest, the lock 
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -30,6 +31,12 @@ _KINDS = {
     stat.S_IFBLK: "a block device",
     stat.S_IFSOCK: "a socket",
 }
+
+
+def digest(data: bytes) -> str:
+    """The short content hash briefgen records everywhere (inputs, outputs, fingerprints): one recipe, so that a
+    digest taken in one place always compares equal to one taken in another."""
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def read_regular(path: Path, limit: int | None = None) -> bytes:

@@ -6,7 +6,6 @@ before it is expanded."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,7 +15,7 @@ from typing import Any
 import yaml
 
 from briefgen.errors import InputError, Problem, clip, shown
-from briefgen.files import FileTooLarge, NotRegularFile, read_regular, resolve
+from briefgen.files import FileTooLarge, NotRegularFile, digest, read_regular, resolve
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_ALIASES = 64
@@ -221,7 +220,7 @@ def parse_yaml(raw: bytes, path: str) -> Document:
     data = walker.build(node, ())
     if walker.problems:
         raise InputError(walker.problems)
-    return Document(path, data, hashlib.sha256(raw).hexdigest()[:16], walker.lines)
+    return Document(path, data, digest(raw), walker.lines)
 
 
 def _syntax_problem(path: str, exc: yaml.MarkedYAMLError) -> Problem:
@@ -259,7 +258,7 @@ def read_document(root: Path, file: Path, cache: Mapping[str, tuple[str, Any]] |
     except OSError as exc:
         raise InputError([Problem(rel, 0, "", f"cannot read: {exc.strerror}")]) from None
     hit = cache.get(rel) if cache else None
-    if hit is not None and hit[0] == hashlib.sha256(raw).hexdigest()[:16]:
+    if hit is not None and hit[0] == digest(raw):
         return Document(rel, hit[1], hit[0], None, lambda: parse_yaml(raw, rel))
     return parse_yaml(raw, rel)
 

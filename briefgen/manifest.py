@@ -5,7 +5,6 @@ build with nothing to do can say so without parsing anything."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -13,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from briefgen.files import read_regular
+from briefgen.files import digest, read_regular
 from briefgen.scales import ID_PATTERN, PartialDate
 from briefgen.write import TEMP_PREFIX, atomic_write
 
@@ -27,11 +26,11 @@ SCHEMA = 2  # 2: snapshots hold record fingerprints only (no claim text)
 def fingerprint(value: Any) -> str:
     """A short stable hash of JSON-able data."""
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return digest(text.encode("utf-8"))
 
 
 def file_digest(path: Path) -> str:
-    return hashlib.sha256(read_regular(path)).hexdigest()[:16]
+    return digest(read_regular(path))
 
 
 @dataclass(frozen=True)

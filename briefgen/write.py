@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 from pathlib import Path
 
-from briefgen.files import NotRegularFile, read_regular
+from briefgen.files import NotRegularFile, digest, read_regular
 
 TEMP_PREFIX = ".briefgen-tmp-"
 
@@ -65,13 +64,13 @@ def prune(outputs: Path, orphans: dict[str, dict[str, str]]) -> tuple[list[str],
     removed: list[str] = []
     kept: list[str] = []
     for key, digests in sorted(orphans.items()):
-        for fmt, digest in sorted(digests.items()):
+        for fmt, written in sorted(digests.items()):
             path = outputs / f"{key}.{fmt}"
             try:
                 data = read_regular(path)
             except OSError:  # gone, or not a file briefgen wrote (a folder, a named pipe): left alone
                 continue
-            if hashlib.sha256(data).hexdigest()[:16] == digest:
+            if digest(data) == written:
                 path.unlink()
                 removed.append(f"{outputs.name}/{key}.{fmt}")
             else:

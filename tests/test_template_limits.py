@@ -4,6 +4,7 @@ template cannot print a whole object (whose content would reach the memo without
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,18 @@ EXHAUSTING = {
 }
 
 
+PRINCIPAL_MD = ("build", "--audience", "principal", "--format", "md")
+
+
+def cli(root: Path, *args: str, expect: int) -> str:
+    """Run briefgen on the project and check its exit code (a refusal: one clean message); its output."""
+    result = CliRunner().invoke(main, [*args, "-p", str(root)])
+    assert result.exit_code == expect, result.output
+    if expect == 1:
+        assert "internal error" not in result.output and "Traceback" not in result.output
+    return result.output
+
+
 def hostile(tmp_path: Path, body: str) -> Path:
     root = build_tree(tmp_path, {})
     template = '{% extends "base.md.j2" %}{% block body %}\n' + body + "\n{% endblock %}"
@@ -61,11 +74,9 @@ def test_exhausting_template_fails_fast_with_a_clear_error(
     monkeypatch.setattr(sandbox, "RENDER_SECONDS", 1.0)
     root = hostile(tmp_path, EXHAUSTING[case])
     started = time.monotonic()
-    result = CliRunner().invoke(main, ["build", "-p", str(root), "--audience", "principal", "--format", "md"])
+    output = cli(root, *PRINCIPAL_MD, expect=1)
     elapsed = time.monotonic() - started
-    assert result.exit_code == 1, result.output
-    assert result.output.startswith("templates/principal.md.j2:"), result.output
-    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert output.startswith("templates/principal.md.j2:"), output
     assert not (root / "outputs").exists()
     assert elapsed < 20, f"{case} took {elapsed:.1f} s"  # a bound on the guard, not a benchmark
 
@@ -86,17 +97,15 @@ def test_exhausting_template_fails_fast_with_a_clear_error(
 )
 def test_whole_objects_cannot_be_printed(tmp_path: Path, body: str, message: str) -> None:
     root = hostile(tmp_path, body)
-    result = CliRunner().invoke(main, ["build", "-p", str(root), "--audience", "principal", "--format", "md"])
-    assert result.exit_code == 1, result.output
-    assert result.output.startswith("templates/principal.md.j2:"), result.output
-    assert message in result.output, result.output
+    output = cli(root, *PRINCIPAL_MD, expect=1)
+    assert output.startswith("templates/principal.md.j2:"), output
+    assert message in output, output
 
 
 def test_a_container_printed_shows_ids_only(tmp_path: Path) -> None:
     """Containers print their parts' reprs, which name a part and carry none of its content."""
     root = hostile(tmp_path, '{{ memo.options|map(attribute="risks")|list|join }} {{ memo.evidence|dictsort|join }}')
-    result = CliRunner().invoke(main, ["build", "-p", str(root), "--audience", "principal", "--format", "md"])
-    assert result.exit_code == 0, result.output
+    cli(root, *PRINCIPAL_MD, expect=0)
     text = (root / "outputs/test-memo/principal.md").read_text()
     assert "<RiskView R-alpha-1>" in text and "<Evidence E-1>" in text
     assert "Something goes wrong" not in text and "Something happened" not in text
@@ -114,11 +123,10 @@ def test_a_container_printed_shows_ids_only(tmp_path: Path) -> None:
 def test_runtime_template_errors_are_clean(tmp_path: Path, source: str, message: str) -> None:
     root = build_tree(tmp_path, {})
     (root / "templates" / "principal.md.j2").write_text(source)
-    result = CliRunner().invoke(main, ["build", "-p", str(root), "--audience", "principal"])
-    assert result.exit_code == 1, result.output
-    assert result.output.startswith("templates/principal.md.j2"), result.output
-    assert message in result.output, result.output
-    assert "internal error" not in result.output
+    output = cli(root, "build", "--audience", "principal", expect=1)
+    assert output.startswith("templates/principal.md.j2"), output
+    assert message in output, output
+    assert "internal error" not in output
 
 
 def test_dynamic_include_is_a_dependency(tmp_path: Path) -> None:
@@ -128,20 +136,17 @@ def test_dynamic_include_is_a_dependency(tmp_path: Path) -> None:
     name = "extra" + ".md.j2"
     include = '{% block body %}{% include memo.memo_id[:0] ~ "' + name + '" %}\n'
     (root / "templates" / "partner.md.j2").write_text(source.replace("{% block body %}", include, 1))
-    runner = CliRunner()
-    assert runner.invoke(main, ["build", "-p", str(root)]).exit_code == 0
+    cli(root, "build", expect=0)
     (root / "templates" / "extra.md.j2").write_text("Extra text, revised.\n")
-    result = runner.invoke(main, ["build", "-p", str(root)])
-    assert result.exit_code == 0, result.output
+    cli(root, "build", expect=0)
     assert "Extra text, revised." in (root / "outputs/test-memo/partner.md").read_text()
 
 
 def test_check_reports_template_syntax_errors_without_building(tmp_path: Path) -> None:
     root = build_tree(tmp_path, {})
     (root / "templates" / "base.md.j2").write_text("line\n{% if %}\n")
-    result = CliRunner().invoke(main, ["check", "-p", str(root)])
-    assert result.exit_code == 1, result.output
-    assert "templates/base.md.j2:2: template: syntax error" in result.output
+    output = cli(root, "check", expect=1)
+    assert "templates/base.md.j2:2: template: syntax error" in output
     assert not (root / "outputs").exists()
 
 
@@ -171,19 +176,17 @@ def test_memo_text_marking_is_a_floor_for_every_output(tmp_path: Path) -> None:
 def test_a_template_that_drops_the_marking_banner_is_refused(tmp_path: Path) -> None:
     root = build_tree(tmp_path, {})
     (root / "templates" / "partner.md.j2").write_text("# {{ memo.subject }}\n\n{{ memo.marking }}\n")
-    result = CliRunner().invoke(main, ["build", "-p", str(root)])
-    assert result.exit_code == 1, result.output
-    assert "templates/partner.md.j2: template: the output must open with its marking (TLP:CLEAR)" in result.output
+    output = cli(root, "build", expect=1)
+    assert "templates/partner.md.j2: template: the output must open with its marking (TLP:CLEAR)" in output
 
 
 def test_check_reports_a_template_that_is_not_utf8(tmp_path: Path) -> None:
     root = build_tree(tmp_path, {})
     (root / "templates" / "partner.md.j2").write_bytes(b"{% extends 'base.md.j2' %}\n\xff\xfe caf\xe9\n")
     for command in ("check", "build"):
-        result = CliRunner().invoke(main, [command, "-p", str(root)])
-        assert result.exit_code == 1, result.output
-        assert result.output.startswith("templates/partner.md.j2"), result.output
-        assert "internal error" not in result.output
+        output = cli(root, command, expect=1)
+        assert output.startswith("templates/partner.md.j2"), output
+        assert "internal error" not in output
 
 
 def test_the_library_refuses_a_reference_date_outside_its_years_with_its_own_error(tmp_path: Path) -> None:
@@ -201,25 +204,36 @@ def test_check_reports_an_unknown_filter(tmp_path: Path) -> None:
     root = build_tree(tmp_path, {})
     source = "{% extends 'base.md.j2' %}\n{% block body %}\n{{ memo.subject|shout }}\n{% endblock %}\n"
     (root / "templates" / "partner.md.j2").write_text(source)
-    result = CliRunner().invoke(main, ["check", "-p", str(root)])
-    assert result.exit_code == 1, result.output
-    assert "templates/partner.md.j2:3: template: syntax error: No filter named 'shout'" in result.output
+    output = cli(root, "check", expect=1)
+    assert "templates/partner.md.j2:3: template: syntax error: No filter named 'shout'" in output
 
 
-def test_check_compiles_templates_only_when_they_changed_since_the_last_build(tmp_path: Path) -> None:
+def test_check_compiles_templates_only_when_they_changed_since_the_last_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefgen.errors import TemplateError
+    from briefgen.render import markdown
+
     root = build_tree(tmp_path, {})
-    runner = CliRunner()
-    assert runner.invoke(main, ["build", "-p", str(root)]).exit_code == 0
-    assert runner.invoke(main, ["check", "-p", str(root)]).exit_code == 0
+    cli(root, "build", expect=0)
+    compiled: list[str] = []
+    real = markdown.compile_templates
+
+    def counting(path: Path, names: Iterable[str]) -> list[TemplateError]:
+        compiled.append("yes")
+        return real(path, names)
+
+    monkeypatch.setattr(markdown, "compile_templates", counting)
+    cli(root, "check", expect=0)
+    assert compiled == [], "templates the last build rendered were compiled again"
     (root / "templates" / "base.md.j2").write_text("line\n{% if %}\n")  # edited after the build: compiled again
-    result = runner.invoke(main, ["check", "-p", str(root)])
-    assert result.exit_code == 1 and "templates/base.md.j2:2: template: syntax error" in result.output
+    output = cli(root, "check", expect=1)
+    assert compiled == ["yes"] and "templates/base.md.j2:2: template: syntax error" in output
 
 
 def test_plain_values_print(tmp_path: Path) -> None:
     root = hostile(tmp_path, "{{ memo.as_of }} {{ memo.version }} {{ memo.max_marking }} {{ memo.options[0].total }}")
-    result = CliRunner().invoke(main, ["build", "-p", str(root), "--audience", "principal", "--format", "md"])
-    assert result.exit_code == 0, result.output
+    cli(root, *PRINCIPAL_MD, expect=0)
 
 
 def test_content_that_depends_on_its_own_marking_never_shows_above_its_banner(tmp_path: Path) -> None:
@@ -230,8 +244,7 @@ def test_content_that_depends_on_its_own_marking_never_shows_above_its_banner(tm
     body = "{% if memo.marking == 'TLP:CLEAR' %}Public annex: {{ memo.evidence['E-1'].claim }}{% endif %}"
     template = '{% extends "base.md.j2" %}{% block body %}' + body + "{% endblock %}"
     (root / "templates" / "principal.md.j2").write_text(template)
-    result = CliRunner().invoke(main, ["build", "-p", str(root), "--audience", "principal", "--format", "md"])
-    assert result.exit_code == 0, result.output
+    cli(root, *PRINCIPAL_MD, expect=0)
     text = (root / "outputs/test-memo/principal.md").read_text()
     banner = text.splitlines()[0]
     assert "Something happened" not in text or banner != "**TLP:CLEAR**", text

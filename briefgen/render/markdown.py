@@ -204,12 +204,10 @@ def render_markdown(
             f"the output must open with its marking ({ctx.marking.value}): extend base.md.j2, or print "
             "{{ memo.marking }} on the first line",
         )
-    if template_name not in env.closures:
-        env.closures[template_name] = tuple(sorted(_template_closure(env, template_name)))
-    cited = (*citations.numbers, *sorted(env.read - citations.numbers.keys()))
-    used = tuple(sorted({*env.closures[template_name], *env.loaded}))
-    fields = {option: tuple(sorted(names)) for option, names in env.fields.items()}
-    return RenderedMarkdown(text, cited, ctx.marking, used, fields, env.dated)
+    reads = env.reads
+    cited = (*citations.numbers, *sorted(reads.records - citations.numbers.keys()))
+    fields = {option: tuple(sorted(names)) for option, names in reads.option_fields.items()}
+    return RenderedMarkdown(text, cited, ctx.marking, tuple(sorted(reads.templates)), fields, reads.dated)
 
 
 def _render_settled(
@@ -222,7 +220,9 @@ def _render_settled(
     tried: list[Marking] = []
     while True:
         text, citations = _render_pass(env, name, ctx, extra)
-        shown = most_restrictive([ctx.text_marking, *env.shown, *(ctx.evidence[i].marking for i in citations.numbers)])
+        shown = most_restrictive(
+            [ctx.text_marking, *env.reads.markings, *(ctx.evidence[i].marking for i in citations.numbers)]
+        )
         if shown == ctx.marking or (shown < ctx.marking and ctx.marking in tried):
             return ctx, text, citations
         tried.append(ctx.marking)
@@ -239,7 +239,7 @@ def _render_pass(env: Sandbox, name: str, ctx: MemoContext, extra: dict[str, Any
 
 def _render(env: Sandbox, name: str, variables: dict[str, Any]) -> str:
     try:
-        text = render_stream(env, env.get_template(name), variables)
+        text = render_stream(env, name, variables)
         text.encode("utf-8")  # a lone surrogate ("\udcff") could not be written
         return text
     except jinja2.TemplateSyntaxError as exc:
@@ -315,23 +315,6 @@ def _template_frame(tb: types.TracebackType | None, name: str) -> tuple[str, int
             found = (f"templates/{Path(filename).name}", tb.tb_lineno)
         tb = tb.tb_next
     return found
-
-
-def _template_closure(env: jinja2.Environment, name: str) -> set[str]:
-    """The template and every template it extends, includes or imports (for the build manifest)."""
-    from jinja2 import meta
-
-    seen: set[str] = set()
-    pending = [name]
-    while pending:
-        current = pending.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        assert env.loader is not None
-        source = env.loader.get_source(env, current)[0]
-        pending += [n for n in meta.find_referenced_templates(env.parse(source, name=current)) if n]
-    return seen
 
 
 def _tidy(text: str) -> str:

@@ -20,6 +20,7 @@ import string
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -75,6 +76,19 @@ class _GuardedCodeGenerator(CodeGenerator):
         self.write("))")
 
 
+@dataclass
+class Reads:
+    """What one render read: the markings of marked objects whose content it read, the evidence records it read
+    (not only through cite()), the templates it loaded (dynamic includes too), the fields of each option, and
+    whether it read the reference date. The memo's marking and its dependencies follow from these."""
+
+    markings: set[Marking] = field(default_factory=set)
+    records: set[str] = field(default_factory=set)
+    templates: set[str] = field(default_factory=set)
+    option_fields: dict[str, set[str]] = field(default_factory=dict)
+    dated: bool = False
+
+
 class Sandbox(ImmutableSandboxedEnvironment):
     """The immutable sandbox plus the limits above, and per-render records of what the template read."""
 
@@ -87,21 +101,16 @@ class Sandbox(ImmutableSandboxedEnvironment):
         for name in ("pprint", "string"):  # print whole objects (and their reprs) past the marking records
             self.filters.pop(name, None)
         self.filters.update({name: _guarded_filter(name, self.filters[name]) for name in _FILTER_CHECKS})
-        self.shown: set[Marking] = set()
-        self.read: set[str] = set()  # evidence records whose content a template read (not only through cite())
-        self.loaded: set[str] = set()  # templates loaded during the render, dynamic includes too
-        self.fields: dict[str, set[str]] = {}  # option id → the fields of that option the template read
-        self.dated = False  # whether the template read the reference date (memo.as_of): then it is a dependency
-        self.closures: dict[str, tuple[str, ...]] = {}
+        self.reads = Reads()
         self.deadline = float("inf")
 
     def begin(self) -> None:
         """Reset the per-render records and start the clock."""
-        self.shown, self.read, self.loaded, self.fields, self.dated = set(), set(), set(), {}, False
+        self.reads = Reads()
         self.deadline = time.monotonic() + RENDER_SECONDS
 
     def _load_template(self, name: str, globals: Any) -> jinja2.Template:
-        self.loaded.add(name)  # every load goes through here: get_template, select_template, include, extends
+        self.reads.templates.add(name)  # every load goes through here: get_template, select_template, include, extends
         return super()._load_template(name, globals)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -143,23 +152,25 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     def _note(self, obj: Any, attribute: str) -> None:
         if isinstance(obj, MemoContext):
-            self.dated = self.dated or attribute == "as_of"
+            self.reads.dated = self.reads.dated or attribute == "as_of"
             return
         if attribute in _METADATA:
             return
         if isinstance(obj, Evidence):
-            self.read.add(obj.id)
+            self.reads.records.add(obj.id)
         if isinstance(obj, OptionView):
-            self.fields.setdefault(obj.id, set()).add(attribute)
+            self.reads.option_fields.setdefault(obj.id, set()).add(attribute)
         derived = getattr(obj, "derived_markings", None)
         marking = derived.get(attribute) if derived and attribute in derived else getattr(obj, "marking", None)
         if isinstance(marking, Marking):
-            self.shown.add(marking)
+            self.reads.markings.add(marking)
 
 
-def render_stream(env: Sandbox, template: jinja2.Template, variables: dict[str, Any]) -> str:
-    """Render with the deadline armed, stopping as soon as the output passes its size limit."""
+def render_stream(env: Sandbox, name: str, variables: dict[str, Any]) -> str:
+    """Render template ``name`` with fresh read records and the deadline armed, stopping as soon as the output
+    passes its size limit."""
     env.begin()
+    template = env.get_template(name)  # after begin(): the template itself is one the render loaded
     pieces: list[str] = []
     size = 0
     with _alarm(env):
@@ -277,7 +288,7 @@ def _filter_join(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     # do_join(eval_ctx, value, d="", attribute=None)
     items = args[1] if len(args) > 1 else ()
     separator = args[2] if len(args) > 2 else kwargs.get("d", "")
-    _check_join(separator, list(items) if isinstance(items, (list, tuple)) else items)
+    _check_join(separator, items)
 
 
 def _filter_center(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
