@@ -92,9 +92,9 @@ def bench_word_vs_pandoc(work: Path) -> None:
 
 
 def bench_render_in_process() -> None:
-    from briefgen.build import Target, docx_bytes, render_md
-    from briefgen.project import load
-    from briefgen.render.markdown import environment
+    from briefgen.builder.run import Target, docx_bytes, render_md
+    from briefgen.formats.markdown import environment
+    from briefgen.inputs.project import load
 
     brief = load(REPO)
     target = Target(brief.spec.memos[0].id, "working-level")

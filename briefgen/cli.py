@@ -14,7 +14,7 @@ from briefgen import __version__
 from briefgen.errors import BriefgenError, InputError
 
 if TYPE_CHECKING:
-    from briefgen.build import Format
+    from briefgen.builder.run import Format
 
 
 def _report(message: str, count: str | None = None) -> None:
@@ -62,7 +62,7 @@ project_option = click.option(
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
     if value is None:
         return None
-    from briefgen.scales import reference_date
+    from briefgen.inputs.scales import reference_date
 
     try:
         day = dt.date.fromisoformat(value)
@@ -100,7 +100,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.pass_context
 def check(ctx: click.Context, project: str | None, strict: bool, as_of: dt.date | None) -> None:
     """Validate everything; exit 1 with every error."""
-    from briefgen.project import check as check_project
+    from briefgen.builder.check import check as check_project
 
     summary = _run(ctx, lambda: check_project(project, strict=strict, as_of=as_of))
     click.echo(str(summary))
@@ -110,7 +110,7 @@ def check(ctx: click.Context, project: str | None, strict: bool, as_of: dt.date 
 @click.argument("kind", type=click.Choice(["evidence", "option", "brief"]), default="brief")
 def schema(kind: str) -> None:
     """Print the JSON Schema of an input file kind, for editor completion."""
-    from briefgen.model import json_schema
+    from briefgen.inputs.model import json_schema
 
     click.echo(json.dumps(json_schema(kind), indent=2, sort_keys=True))
 
@@ -135,7 +135,7 @@ def build(
     as_of: dt.date | None,
 ) -> None:
     """Render memos to outputs/<memo>/<audience>.md and .docx, rebuilding only what changed."""
-    from briefgen.build import build as build_project
+    from briefgen.builder.run import build as build_project
 
     result = _run(
         ctx,
@@ -184,9 +184,9 @@ def init(ctx: click.Context, directory: str) -> None:
 @click.pass_context
 def watch(ctx: click.Context, project: str | None, as_of: dt.date | None) -> None:
     """Rebuild on every change to briefgen.yaml, evidence/, options/ or templates/; Ctrl-C stops."""
-    from briefgen.build import build as build_project
-    from briefgen.project import project_root
-    from briefgen.watch import watch as watch_project
+    from briefgen.builder.run import build as build_project
+    from briefgen.builder.watch import watch as watch_project
+    from briefgen.inputs.project import project_root
 
     root = _run(ctx, lambda: project_root(project))
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from briefs import BRIEF, OPTION, build_tree
 
-from briefgen.assemble import assemble
-from briefgen.build import render
-from briefgen.project import load
-from briefgen.scales import Level, Marking
+from briefgen.analysis.assemble import assemble
+from briefgen.builder.run import render
+from briefgen.inputs.project import load
+from briefgen.inputs.scales import Level, Marking
 
 LEVELS = list(Marking)
 TODAY = dt.date(2026, 11, 23)

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from test_assemble import LEVELS, canary, canary_brief
 from test_render_markdown import plain_text
 
-from briefgen.build import render
-from briefgen.project import load
+from briefgen.builder.run import render
+from briefgen.inputs.project import load
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -9,9 +9,9 @@ import pytest
 from briefs import OPTION, build_tree
 from click.testing import CliRunner
 
-from briefgen.build import build
+from briefgen.builder.run import build
+from briefgen.builder.write import TEMP_PREFIX
 from briefgen.cli import main
-from briefgen.write import TEMP_PREFIX
 
 OUTPUTS = [f"outputs/test-memo/{a}.{f}" for a in ("partner", "principal", "working-level") for f in ("docx", "md")]
 

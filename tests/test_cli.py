@@ -77,12 +77,12 @@ def test_python_m_briefgen_gives_no_traceback(tmp_path: Path) -> None:
 
 
 def test_internal_error_is_one_line_unless_debug(monkeypatch: pytest.MonkeyPatch) -> None:
-    import briefgen.project
+    import briefgen.builder.check
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(briefgen.project, "check", boom)
+    monkeypatch.setattr(briefgen.builder.check, "check", boom)
     result = CliRunner().invoke(main, ["check", "-p", str(REPO)])
     assert result.exit_code == 1
     assert result.output.strip() == "internal error: RuntimeError: boom (run with --debug for the traceback)"
@@ -91,12 +91,17 @@ def test_internal_error_is_one_line_unless_debug(monkeypatch: pytest.MonkeyPatch
 
 
 def test_public_api_names_are_the_functions_not_the_stage_modules(tmp_path: Path) -> None:
+    import functools
     import importlib
+    import pkgutil
 
     import briefgen
 
-    for module in ("briefgen.load", "briefgen.build", "briefgen.render", "briefgen.render.docx", "briefgen.project"):
-        importlib.import_module(module)
+    modules = [m.name for m in pkgutil.walk_packages(briefgen.__path__, "briefgen.") if m.name != "briefgen.__main__"]
+    for module in modules:
+        importlib.import_module(module)  # every module of the house imports by its dotted path ...
+        reached = functools.reduce(getattr, module.split(".")[1:], briefgen)  # ... and is reachable as an attribute
+        assert reached.__name__ == module
     assert callable(briefgen.load) and callable(briefgen.check)
     assert callable(briefgen.build) and callable(briefgen.render)
     brief = briefgen.load(REPO)

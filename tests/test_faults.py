@@ -15,9 +15,9 @@ import pytest
 from briefs import EVIDENCE, build_tree
 from docx import Document
 
+from briefgen.builder.lock import build_lock
+from briefgen.builder.write import TEMP_PREFIX
 from briefgen.errors import BuildLocked
-from briefgen.lock import build_lock
-from briefgen.write import TEMP_PREFIX
 
 CLAIMS = ("claim: Something happened.", "claim: Something quite different happened.")
 
@@ -87,7 +87,7 @@ def test_a_running_build_is_named_to_the_one_that_waits(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys, time\nfrom pathlib import Path\nfrom briefgen.lock import build_lock\n"
+            "import sys, time\nfrom pathlib import Path\nfrom briefgen.builder.lock import build_lock\n"
             f"with build_lock(Path({str(tmp_path)!r}), Path({str(outputs)!r})):\n"
             "    print('locked', flush=True)\n    time.sleep(60)\n",
         ],

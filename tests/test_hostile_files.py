@@ -16,8 +16,8 @@ import pytest
 from briefs import BRIEF, build_tree, expect_error, run_out_of_process
 from click.testing import CliRunner
 
+from briefgen.builder.manifest import read_manifest
 from briefgen.cli import main
-from briefgen.manifest import read_manifest
 
 AUDIENCES = ("principal", "working-level", "partner")
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from briefs import BRIEF, EVIDENCE, OPTION, build_tree, expect_error, run_out_of_process
 from click.testing import CliRunner
 
+from briefgen.builder.manifest import LEGACY_MANIFEST
 from briefgen.cli import main
 from briefgen.errors import SHOWN_CHARS, shown
-from briefgen.load import MAX_ALIASES, MAX_DEPTH, MAX_FILE_BYTES
-from briefgen.manifest import LEGACY_MANIFEST
-from briefgen.model import RESERVED_MEMO_IDS
+from briefgen.inputs.load import MAX_ALIASES, MAX_DEPTH, MAX_FILE_BYTES
+from briefgen.inputs.model import RESERVED_MEMO_IDS
 
 
 def longest_line(out: str) -> int:
@@ -243,3 +245,42 @@ def test_reserved_memo_ids_cover_the_manifest() -> None:
 def test_id_listed_twice_in_a_memo_is_refused(tmp_path: Path, old: str, new: str, message: str) -> None:
     build_tree(tmp_path, {"briefgen.yaml": BRIEF.replace(old, new)})
     expect_error(tmp_path, rf"^briefgen\.yaml:1\d: memos\[0\]\.{message}$")
+
+
+class _RefusingParser(yaml.SafeLoader):
+    """Stands for a libyaml release that refuses deep flow collections itself, in its own words, before briefgen's
+    composer has counted to its limit (other files parse as usual)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        index = text.find("[" * 200)
+        line = text.count("\n", 0, index)
+        mark = yaml.Mark("<text>", index + 199, line, 0, None, 0)
+        self.error = yaml.MarkedYAMLError(problem="some wording of the parser's own", problem_mark=mark)
+        if index < 0:
+            return
+        self.check_event = self.peek_event = self.get_event = self._refuse  # type: ignore[method-assign]
+
+    def _refuse(self, *kinds: object) -> Any:
+        raise self.error
+
+
+@pytest.mark.parametrize("parser_refuses", [False, True], ids=["parser-passes-events", "parser-refuses-itself"])
+def test_deep_nesting_gets_briefgens_message_whatever_the_parser_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parser_refuses: bool
+) -> None:
+    from briefgen.inputs import load
+
+    if parser_refuses:
+        monkeypatch.setattr(load, "_Parser", _RefusingParser)
+    build_tree(tmp_path, {"options/beta.yaml": OPTION.format(id="beta") + "x: " + "[" * 500 + "]" * 500 + "\n"})
+    expect_error(tmp_path, rf"^options/beta\.yaml:\d+: nested more than {MAX_DEPTH} levels deep: refused$")
+
+
+def test_brackets_in_quotes_and_comments_do_not_count_as_nesting() -> None:
+    from briefgen.inputs.nesting import line_past_depth
+
+    deep = "[" * 70
+    assert line_past_depth(f"a: '{deep}'\nb: \"{deep}\\\"\"\n# {deep}\nc: 'it''s {deep}'\n", MAX_DEPTH) is None
+    assert line_past_depth(f"a: 1\nb: {deep}", MAX_DEPTH) == 2
+    assert line_past_depth(f"a: {deep}", MAX_DEPTH, end=10) is None  # only what the parser read counts

@@ -13,7 +13,7 @@ import pytest
 from briefs import EVIDENCE, build_tree
 from click.testing import CliRunner
 
-from briefgen.build import build
+from briefgen.builder.run import build
 from briefgen.cli import main
 
 DAY1 = dt.date(2025, 6, 10)
@@ -206,7 +206,7 @@ def test_manifest_records_exact_dependencies(project: Path) -> None:
 def test_a_build_parses_only_the_files_that_changed(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib
 
-    load_module = importlib.import_module("briefgen.load")
+    load_module = importlib.import_module("briefgen.inputs.load")
     parsed: list[str] = []
     real = load_module.parse_yaml
 
@@ -226,11 +226,11 @@ def test_a_build_parses_only_the_files_that_changed(project: Path, monkeypatch: 
 def _matches_a_fresh_render(root: Path, today: dt.date) -> list[str]:
     """Outputs whose Markdown differs from rendering the inputs as they stand now with the same version history:
     an incremental build must leave none (the oracle for "rebuilt exactly when something it shows changed")."""
-    from briefgen.build import render_md, targets
-    from briefgen.manifest import read_manifest
-    from briefgen.memo_context import History
-    from briefgen.project import load
-    from briefgen.scales import PartialDate
+    from briefgen.analysis.memo_context import History
+    from briefgen.builder.manifest import read_manifest
+    from briefgen.builder.run import render_md, targets
+    from briefgen.inputs.project import load
+    from briefgen.inputs.scales import PartialDate
 
     brief = load(root)
     manifest = read_manifest(root)

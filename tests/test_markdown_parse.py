@@ -9,9 +9,9 @@ from briefs import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefgen.build import render_md, targets
-from briefgen.project import load
-from briefgen.render.markdown_parse import parser, reference_parser
+from briefgen.builder.run import render_md, targets
+from briefgen.formats.docx.parse import parser, reference_parser
+from briefgen.inputs.project import load
 
 
 def tokens(md: Any, text: str) -> list[dict[str, Any]]:

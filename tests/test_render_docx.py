@@ -22,9 +22,10 @@ from hypothesis import strategies as st
 from lxml import etree  # type: ignore[import-untyped]
 
 from briefgen.errors import RenderError
-from briefgen.render.docx import DEFAULT_HEAT, REQUIRED_STYLES, DocxSettings, markdown_to_docx
-from briefgen.render.docx_xml import column_widths, text_colour_on
-from briefgen.render.reference import build_reference_docx
+from briefgen.formats.docx.document import DEFAULT_HEAT, REQUIRED_STYLES, DocxSettings, markdown_to_docx
+from briefgen.formats.docx.house import build_reference_docx
+from briefgen.formats.docx.tables import column_widths
+from briefgen.formats.docx.xml import text_colour_on
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED_REFERENCE = ROOT / "templates" / "reference.docx"
@@ -362,7 +363,7 @@ def test_rendering_is_byte_for_byte_deterministic() -> None:
 
 def test_reference_is_reproducible_and_matches_the_committed_file() -> None:
     assert build_reference_docx() == reference()
-    assert COMMITTED_REFERENCE.read_bytes() == reference(), "run: python -m briefgen.render.reference"
+    assert COMMITTED_REFERENCE.read_bytes() == reference(), "run: python -m briefgen.formats.docx.reference"
 
 
 def test_reference_defines_every_required_style_and_the_page() -> None:

@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from briefgen.build import render
+from briefgen.builder.run import render
 from briefgen.cli import main
 from briefgen.errors import TemplateError
-from briefgen.project import load
-from briefgen.render.markdown import escape_cell, escape_md
+from briefgen.formats.filters import escape_cell, escape_md
+from briefgen.inputs.project import load
 
 PAYLOADS = [
     "{{ ''.__class__.__mro__[1].__subclasses__() }}",

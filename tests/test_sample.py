@@ -14,7 +14,7 @@ import pytest
 from briefs import REPO
 from docx import Document
 
-from briefgen.build import build
+from briefgen.builder.run import build
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 AUDIENCES = ("principal", "working-level", "partner")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefgen.scales import Level, Marking, PartialDate, most_restrictive, risk_level
+from briefgen.inputs.scales import Level, Marking, PartialDate, most_restrictive, risk_level
 
 ORDER = ["TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"]
 markings = st.sampled_from(list(Marking))

@@ -12,7 +12,7 @@ from briefs import build_tree
 from click.testing import CliRunner
 
 from briefgen.cli import main
-from briefgen.render import sandbox
+from briefgen.formats import sandbox
 
 EXHAUSTING = {
     "expandtabs": '{{ ("\\t" * 1000000).expandtabs(100000)|length }}',
@@ -151,7 +151,7 @@ def test_check_reports_template_syntax_errors_without_building(tmp_path: Path) -
 
 
 def test_loader_refuses_a_templates_folder_linked_out(tmp_path: Path) -> None:
-    from briefgen.render.markdown import compile_templates
+    from briefgen.formats.markdown import compile_templates
 
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "a.md.j2").write_text("hi")
@@ -212,7 +212,7 @@ def test_check_compiles_templates_only_when_they_changed_since_the_last_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from briefgen.errors import TemplateError
-    from briefgen.render import markdown
+    from briefgen.formats import markdown
 
     root = build_tree(tmp_path, {})
     cli(root, "build", expect=0)

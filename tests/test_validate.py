@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from briefs import BRIEF, EVIDENCE, OPTION, build_tree, expect_error, run_check
 
-from briefgen.load import MAX_FILE_BYTES
+from briefgen.inputs.load import MAX_FILE_BYTES
 
 
 def test_valid_brief_passes(tmp_path: Path) -> None:

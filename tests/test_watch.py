@@ -15,8 +15,8 @@ from pathlib import Path
 
 from briefs import EVIDENCE, build_tree
 
+from briefgen.builder.watch import watch
 from briefgen.errors import BriefgenError, InputError, Problem
-from briefgen.watch import watch
 
 
 class Session:

@@ -6,7 +6,6 @@ first citation in the rendered text, and ``notes()`` (called at the end) lists e
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import types
 from collections.abc import Iterable
@@ -17,26 +16,12 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 
+from briefgen.analysis.memo_context import MemoContext
 from briefgen.errors import TemplateError
-from briefgen.memo_context import Evidence, MemoContext
-from briefgen.render.sandbox import ConfinedLoader, Sandbox, render_stream
-from briefgen.scales import CREDIBILITY_MEANING, Level, Marking, PartialDate, Reliability, most_restrictive
-
-# CommonMark inline metacharacters (plus GFM's | and ~); & only where it would start an entity reference.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<|~]|&(?=#?[A-Za-z0-9]+;))")
-# Block starters only matter at the start of a line: headings, quotes, list markers, setext underlines.
-_LINE_START = re.compile(r"^(\s*(?:[0-9]+(?=[.)]))?)([-+=>#.)])", re.MULTILINE)
-
-
-def escape_md(value: object) -> str:
-    """Data as literal Markdown text: inline metacharacters backslash-escaped, block starters neutralised."""
-    text = _MD_SPECIAL.sub(r"\\\1", str(value))
-    return _LINE_START.sub(r"\1\\\2", text)
-
-
-def escape_cell(value: object) -> str:
-    """Data inside a pipe-table cell: escaped, on one line."""
-    return escape_md(" ".join(str(value).split()))
+from briefgen.formats.citations import Citations
+from briefgen.formats.filters import escape_cell, escape_md, first_sentence, level_label, long_date, portion_mark
+from briefgen.formats.sandbox import ConfinedLoader, Sandbox, render_stream
+from briefgen.inputs.scales import Marking, most_restrictive
 
 
 def environment(templates: Path) -> Sandbox:
@@ -58,123 +43,6 @@ def environment(templates: Path) -> Sandbox:
         first_sentence=first_sentence,
     )
     return env
-
-
-_SENTENCE_END = re.compile(r"[.!?](?=\s+[\"“‘'(\[]?[A-Z0-9])")
-_ABBREVIATIONS = frozenset(
-    {
-        "pub",
-        "no",
-        "nos",
-        "vol",
-        "art",
-        "sec",
-        "para",
-        "fig",
-        "u.s",
-        "u.k",
-        "e.g",
-        "i.e",
-        "etc",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "st",
-        "gen",
-        "col",
-        "maj",
-        "lt",
-        "gov",
-        "sen",
-        "rep",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "approx",
-        "vs",
-    }
-)
-
-
-def first_sentence(value: str) -> str:
-    """Text up to the end of its first sentence (for tight tables in one-page memos); abbreviations such as
-    "Pub. L." or "U.S." and single initials do not end a sentence."""
-    text = " ".join(value.split())
-    for match in _SENTENCE_END.finditer(text):
-        word = text[: match.start()].rsplit(" ", 1)[-1].lower()
-        if len(word) > 1 and word not in _ABBREVIATIONS:
-            return text[: match.end()]
-    return text
-
-
-def level_label(value: Level | None) -> str:
-    return value.label if value is not None else "—"
-
-
-def long_date(value: PartialDate | dt.date | None) -> str:
-    if isinstance(value, dt.date):
-        value = PartialDate.parse(value)
-    return value.long() if value is not None else "—"
-
-
-def portion_mark(value: Any) -> str:
-    """``(TLP:AMBER) `` before a portion above TLP:CLEAR, nothing otherwise."""
-    marking = value if isinstance(value, Marking) else value.marking
-    return f"({marking.value}) " if marking > Marking.CLEAR else ""
-
-
-@dataclass(frozen=True)
-class Note:
-    number: int
-    evidence: Evidence
-    first_of_source: bool
-
-    @property
-    def citation(self) -> str:
-        """Chicago notes style: the full citation at a source's first note, the short form after."""
-        return self.evidence.citation if self.first_of_source else self.evidence.short_citation
-
-    @property
-    def grade_meaning(self) -> str:
-        """``B2`` spelled out: source usually reliable; information probably true."""
-        reliability = Reliability(self.evidence.reliability).meaning
-        return f"source {reliability}; information {CREDIBILITY_MEANING[self.evidence.credibility]}"
-
-
-class _Citations:
-    """Numbers evidence in order of first citation during one render. One instance per render: no shared state."""
-
-    def __init__(self, evidence: dict[str, Evidence]) -> None:
-        self.evidence = evidence
-        self.numbers: dict[str, int] = {}
-
-    def cite(self, ids: Iterable[str]) -> str:
-        numbers = [self.number(i) for i in ids]
-        return f" [{', '.join(str(n) for n in sorted(set(numbers)))}]" if numbers else ""
-
-    def number(self, record_id: str) -> int:
-        if record_id not in self.evidence:
-            raise SecurityError(f"cite(): evidence {record_id!r} is not available to this audience")
-        return self.numbers.setdefault(record_id, len(self.numbers) + 1)
-
-    def notes(self) -> list[Note]:
-        seen: set[str] = set()
-        notes = []
-        for record_id, number in self.numbers.items():
-            evidence = self.evidence[record_id]
-            notes.append(Note(number, evidence, evidence.source_id not in seen))
-            seen.add(evidence.source_id)
-        return notes
 
 
 @dataclass(frozen=True)
@@ -212,7 +80,7 @@ def render_markdown(
 
 def _render_settled(
     env: Sandbox, name: str, ctx: MemoContext, extra: dict[str, Any] | None
-) -> tuple[MemoContext, str, _Citations]:
+) -> tuple[MemoContext, str, Citations]:
     """Render until the banner covers what the render showed. The banner is printed before the content, so each
     pass is marked with what the previous one showed; a template whose content depends on its own marking may need
     more than two passes, and one that cycles is marked at the most restrictive marking it reached (at most one
@@ -231,8 +99,8 @@ def _render_settled(
         ctx = replace(ctx, marking=settled)
 
 
-def _render_pass(env: Sandbox, name: str, ctx: MemoContext, extra: dict[str, Any] | None) -> tuple[str, _Citations]:
-    citations = _Citations(ctx.evidence)
+def _render_pass(env: Sandbox, name: str, ctx: MemoContext, extra: dict[str, Any] | None) -> tuple[str, Citations]:
+    citations = Citations(ctx.evidence)
     variables = {"memo": ctx, "cite": citations.cite, "notes": citations.notes, **(extra or {})}
     return _render(env, name, variables), citations
 

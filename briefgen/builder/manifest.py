@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from briefgen.files import digest, read_regular
-from briefgen.scales import ID_PATTERN, PartialDate
-from briefgen.write import TEMP_PREFIX, atomic_write
+from briefgen.builder.write import TEMP_PREFIX, atomic_write
+from briefgen.inputs.files import digest, read_regular
+from briefgen.inputs.scales import ID_PATTERN, PartialDate
 
 # Bookkeeping lives in .briefgen/, not outputs/ (which is handed to readers): the manifest holds each output's
 # change lines, which quote claims at that output's marking, for every audience in one file.

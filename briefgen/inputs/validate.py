@@ -12,9 +12,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from briefgen.errors import InputError, Problem, shown
-from briefgen.files import NotRegularFile, check_regular, resolve
-from briefgen.load import TEMPLATES_DIR, Document, Loc, ProjectFiles, field_path
-from briefgen.model import (
+from briefgen.inputs.files import NotRegularFile, check_regular, resolve
+from briefgen.inputs.load import TEMPLATES_DIR, Document, Loc, ProjectFiles, field_path
+from briefgen.inputs.marks import check_option_text, check_text
+from briefgen.inputs.model import (
     MEMO_POINTS,
     BriefSpec,
     EvidenceFile,
@@ -23,9 +24,8 @@ from briefgen.model import (
     Option,
     Source,
 )
-from briefgen.scales import Marking, most_restrictive
-from briefgen.validate_marks import check_option_text, check_text
-from briefgen.validate_schema import M, parse_model
+from briefgen.inputs.scales import Marking, most_restrictive
+from briefgen.inputs.schema import M, parse_model
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from briefgen.errors import shown
-from briefgen.scales import ID_PATTERN, Level, Marking, PartialDate, Reliability
+from briefgen.inputs.scales import ID_PATTERN, Level, Marking, PartialDate, Reliability
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]

@@ -1,115 +1,22 @@
-"""Markdown → Word: the rendered memo Markdown written into a copy of the house-style document.
-
-The Markdown is parsed by markdown-it (CommonMark, HTML off, GFM tables and strikethrough);
-its token stream is walked once into WordprocessingML markup, which lxml parses in one go
-into the reference document's emptied body. The reference is checked first for every style
-used (:mod:`briefgen.render.reference`), and style ids are resolved once. Level 1 headings
-use "Heading 1" (not "Title") so the outline keeps every heading; levels 5 and 6 use
-"Heading 4". A table cell reading a risk level ("High", or "High: R-1, R-2" in the heat
-matrix) gets the level's heat colour; a cell that is all bold is a row heading, shaded grey
-like the header row.
-"""
+"""The memo body: markdown-it's block tokens walked once, in order, into WordprocessingML markup. Level 1 headings use
+"Heading 1" (not "Title") so the outline keeps every heading; levels 5 and 6 use "Heading 4". A table cell reading a
+risk level ("High", or "High: R-1, R-2" in the heat matrix) gets the level's heat colour; a cell that is all bold is a
+row heading, shaded grey like the header row."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from types import MappingProxyType
-from typing import Any
 
-from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.part import XmlPart
 from markdown_it.token import Token
 
-from briefgen.errors import RenderError
-from briefgen.render import docx_xml as x
-from briefgen.render.docx_xml import Element
-from briefgen.render.markdown_parse import parser
-from briefgen.render.reference import REQUIRED_STYLES, Reference, open_reference
+from briefgen.formats.docx import tables
+from briefgen.formats.docx import xml as x
+from briefgen.formats.docx.reference import Reference
 
-__all__ = ["DEFAULT_HEAT", "LEVELS", "REQUIRED_STYLES", "DocxSettings", "markdown_to_docx"]
-
-LEVELS = ("Very Low", "Low", "Moderate", "High", "Very High")
-
-DEFAULT_HEAT: Mapping[str, str] = MappingProxyType(
-    {
-        "Very Low": "006100",  # dark green, white text
-        "Low": "92D050",  # light green, black text
-        "Moderate": "FFEB84",  # pale yellow, black text
-        "High": "F4B183",  # light orange, black text
-        "Very High": "9C0006",  # dark red, white text
-    }
-)
 HEADER_FILL = "D9D9D9"
-# MISP colours of the TLP labels, shown as TLP 2.0 shows them: coloured text on black.
-TLP_COLOURS: Mapping[str, str] = MappingProxyType(
-    {"CLEAR": "FFFFFF", "WHITE": "FFFFFF", "GREEN": "33FF00", "AMBER": "FFC000", "RED": "FF2B2B"}
-)
-CORE_TEXT_LIMIT = 255  # python-docx refuses longer core-property strings
 BLOCK_SPACE = 120  # twips between a list or table and the next paragraph, as between body paragraphs
-
-
-@dataclass(frozen=True)
-class DocxSettings:
-    reference: bytes  # contents of the reference .docx (house style)
-    marking: str  # overall marking, e.g. "TLP:AMBER"; shown in header and footer
-    heat: Mapping[str, str]  # risk level label -> fill "RRGGBB"
-    title: str
-    subject: str = ""
-    author: str = "briefgen"
-    keywords: str = ""
-    created: datetime = datetime(2000, 1, 1, tzinfo=UTC)
-    reference_name: str = "reference.docx"  # for error messages
-
-
-def markdown_to_docx(markdown: str, settings: DocxSettings) -> bytes:
-    """Render memo Markdown to the bytes of a .docx in the reference document's house style."""
-    heat = _checked_settings(settings)
-    reference = open_reference(settings.reference, settings.reference_name)
-    document = reference.document
-    body = _emptied_body(document)
-    numbering = x.ListNumbering.of(document.part.numbering_part.element, reference.numbered)
-    writer = _BodyWriter(reference, heat, numbering)
-    body[0:0] = x.parse_fragment(writer.markup(parser().parse(markdown)))
-    _write_marking(reference, settings.marking)
-    _pin_core_properties(document, settings)
-    return x.package_bytes(document.part.package)
-
-
-# --- settings and reference -----------------------------------------------------
-
-
-def _checked_settings(settings: DocxSettings) -> dict[str, str]:
-    """The heat colours in level order; every problem with the settings is reported at once."""
-    problems = []
-    missing = [label for label in LEVELS if label not in settings.heat]
-    unknown = sorted(set(settings.heat) - set(LEVELS))
-    if missing or unknown:
-        expected = f"heat: expected colours for exactly {list(LEVELS)}"
-        problems.append(f"{expected}; missing {missing or 'none'}, unknown {unknown or 'none'}")
-    problems += [
-        f"heat: {label!r}: expected an RRGGBB hex colour, got {colour!r}"
-        for label, colour in settings.heat.items()
-        if not x.hex_colour_ok(colour)
-    ]
-    if not settings.marking.strip():
-        problems.append("marking: expected a marking such as 'TLP:AMBER', got an empty string")
-    if problems:
-        raise RenderError("\n".join(problems))
-    return {label: settings.heat[label].upper() for label in LEVELS}
-
-
-def _emptied_body(document: Document) -> Element:
-    """The body with everything but its closing section properties removed."""
-    body = document.element.body
-    for child in list(body)[:-1]:
-        body.remove(child)
-    return body
-
-
-# --- the body -----------------------------------------------------------------------
 
 
 @dataclass
@@ -135,7 +42,7 @@ class _Cell:
     align: str | None
 
 
-class _BodyWriter:
+class BodyWriter:
     """Turns markdown-it's block tokens into WordprocessingML body markup, in order."""
 
     def __init__(self, reference: Reference, heat: Mapping[str, str], numbering: x.ListNumbering) -> None:
@@ -278,16 +185,16 @@ class _BodyWriter:
     def _table(self, rows: Sequence[Sequence[_Cell]]) -> None:
         self.last_start = (-1, None, None)  # a list ending in a table needs no extra space
         texts = [[cell.text for cell in column] for column in zip(*rows, strict=True)]
-        widths = x.estimated_widths(texts, self.reference.text_width, self.reference.table_em)
-        self.out.append(x.table_start(self._style("Table Grid"), widths))
+        widths = tables.estimated_widths(texts, self.reference.text_width, self.reference.table_em)
+        self.out.append(tables.table_start(self._style("Table Grid"), widths))
         for index, row in enumerate(rows):
             header = index == 0
-            self.out.append(x.row_start(header=header))
+            self.out.append(tables.row_start(header=header))
             style = self._style("Table Heading" if header else "Table Text")
             for cell, width in zip(row, widths, strict=True):
                 fill = self._cell_fill(cell, header)
                 colour = None if fill in (None, HEADER_FILL) else x.text_colour_on(fill)
-                self.out += (x.cell_start(width, fill), x.paragraph_start(style, align=cell.align))
+                self.out += (tables.cell_start(width, fill), x.paragraph_start(style, align=cell.align))
                 self._inline(cell.children, colour)
                 self.out += (x.PARAGRAPH_END, x.CELL_END)
             self.out.append(x.ROW_END)
@@ -351,80 +258,3 @@ def _all_bold(children: Sequence[Token]) -> bool:
 def _level_fill(text: str, heat: Mapping[str, str]) -> str | None:
     """The heat fill for a cell reading "High" or "High: R-1, R-2"; None for other text."""
     return heat.get(text.partition(":")[0])
-
-
-# --- header, footer, properties, bytes ----------------------------------------------
-
-
-def _write_marking(reference: Reference, marking: str) -> None:
-    """Marking right-aligned in the header; "Page X of Y" then the marking in the footer.
-
-    One default header and footer serve every page: no distinct first or even pages.
-    """
-    label = marking.strip().upper()
-    marking_run = x.run(label, **_marking_look(label))
-    header = x.paragraph_start(reference.style_ids["Header"], align="right") + marking_run + x.PARAGRAPH_END
-    width = reference.text_width
-    stops = (*(("clear", pos) for pos in reference.footer_tabs if pos != width), ("right", width))
-    footer = "".join(
-        (
-            x.paragraph_start(reference.style_ids["Footer"], tabs=stops),
-            x.run("Page "),
-            x.field("PAGE", "1"),
-            x.run(" of "),
-            x.field("NUMPAGES", "1"),
-            x.run("\t"),
-            marking_run,
-            x.PARAGRAPH_END,
-        )
-    )
-    document = reference.document
-    document.settings.odd_and_even_pages_header_footer = False
-    for section in document.sections:
-        section.different_first_page_header_footer = False
-        _emptied_story(section.header).extend(x.parse_fragment(header))
-        _emptied_story(section.footer).extend(x.parse_fragment(footer))
-
-
-def _marking_look(label: str) -> dict[str, Any]:
-    """Bold; a TLP label in its colour on black, as TLP 2.0 shows it (CLEAR: white on black)."""
-    prefix, _, name = label.partition(":")
-    colour = TLP_COLOURS.get(name.split("+")[0]) if prefix == "TLP" else None
-    if colour is None:
-        return {"bold": True}
-    return {"bold": True, "colour": colour, "background": "000000"}
-
-
-def _emptied_story(story: Any) -> Element:
-    """The root of a section's own header or footer part, emptied."""
-    story.is_linked_to_previous = False
-    root = story.part.element
-    for child in list(root):
-        root.remove(child)
-    return root
-
-
-def _pin_core_properties(document: Document, settings: DocxSettings) -> None:
-    props = document.core_properties
-    props.title = _core_text(settings.title)
-    props.subject = _core_text(settings.subject)
-    props.author = props.last_modified_by = _core_text(settings.author)
-    props.keywords = _core_text(settings.keywords)
-    props.comments = ""
-    props.created = props.modified = _utc(settings.created)
-    props.revision = 1
-    core = document.part.package.part_related_by(RT.CORE_PROPERTIES)
-    if isinstance(core, XmlPart):
-        for printed in core.element.findall("{*}lastPrinted"):
-            core.element.remove(printed)
-
-
-def _core_text(text: str) -> str:
-    return x.xml_safe(text)[:CORE_TEXT_LIMIT]
-
-
-def _utc(moment: datetime) -> datetime:
-    """``moment`` in UTC; a naive time is taken as UTC so output never depends on the host."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)

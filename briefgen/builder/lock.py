@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from briefgen.errors import BuildLocked
-from briefgen.files import read_regular
+from briefgen.inputs.files import read_regular
 
 LOCK_NAME = ".lock"
 

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from briefgen.errors import Problem, shown
-from briefgen.load import Document, Loc, field_path
-from briefgen.model import PORTION_MARK, description_paragraphs
-from briefgen.scales import Marking
+from briefgen.inputs.load import Document, Loc, field_path
+from briefgen.inputs.model import PORTION_MARK, description_paragraphs
+from briefgen.inputs.scales import Marking
 
 WRITTEN_MARK = re.compile(r"\(\s*\W*\s*TLP\s*:[^)\n]{0,20}\)?", re.IGNORECASE)
 _MARKINGS = ", ".join(m.value for m in Marking)

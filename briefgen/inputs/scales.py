@@ -3,6 +3,7 @@ Admiralty grades, and partial dates. Pure values and lookups, no I/O."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from enum import Enum, StrEnum
@@ -266,3 +267,18 @@ class PartialDate:
             return str(self.year)
         month = _MONTHS[self.month - 1]
         return f"{self.day} {month} {self.year}" if self.day else f"{month} {self.year}"
+
+
+def stale_limit(as_of: PartialDate, months: int) -> dt.date:
+    """The last day on which evidence of this date is fresh: ``months`` after the last day the date can mean, or
+    the last day a date can name (``dt.date.max``) if that is later: such evidence is never stale."""
+    year, month = as_of.year, as_of.month or 12
+    day = as_of.day or calendar.monthrange(year, month)[1]
+    limit_year, limit_month = divmod(year * 12 + (month - 1) + months, 12)
+    if limit_year > dt.MAXYEAR:
+        return dt.date.max
+    return dt.date(limit_year, limit_month + 1, min(day, calendar.monthrange(limit_year, limit_month + 1)[1]))
+
+
+def is_stale(as_of: PartialDate, today: dt.date, months: int) -> bool:
+    return stale_limit(as_of, months) < today

@@ -1,4 +1,5 @@
-"""Opening a brief project: find it, load it, validate it, summarise it. The first two pipeline stages as one call."""
+"""Opening a brief project: find it, load it, validate it, summarise it; find its stale evidence. The first two
+pipeline stages as one call."""
 
 from __future__ import annotations
 
@@ -7,13 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.errors import InputError, Problem, ProjectNotFound
-from briefgen.load import BRIEF_FILE, TEMPLATES_DIR, field_path, find_project, load_project
-from briefgen.scales import reference_date
+from briefgen.errors import Problem, ProjectNotFound
+from briefgen.inputs.load import BRIEF_FILE, field_path, find_project, load_project
 
 # pydantic (validate) and Jinja (templates) are imported where used: finding a project must stay cheap.
 if TYPE_CHECKING:
-    from briefgen.validate import Brief
+    from briefgen.inputs.validate import Brief
 
 
 def project_root(path: str | Path | None = None) -> Path:
@@ -31,7 +31,7 @@ def project_root(path: str | Path | None = None) -> Path:
 
 def load(path: str | Path | None = None) -> Brief:
     """Load and validate the brief project at or above ``path``; raise InputError with every problem."""
-    from briefgen.validate import validate_project
+    from briefgen.inputs.validate import validate_project
 
     return validate_project(load_project(project_root(path)))
 
@@ -75,7 +75,7 @@ def cited_records(brief: Brief) -> dict[str, str]:
 
 def stale_problems(brief: Brief, today: dt.date) -> list[Problem]:
     """One problem per cited record older than the brief's ``stale_after`` at ``today``, at its as_of line."""
-    from briefgen.assemble import is_stale
+    from briefgen.inputs.scales import is_stale
 
     months = brief.spec.stale_after_months
     docs = {doc.data["source"]["id"]: doc for doc in brief.files.evidence}
@@ -96,46 +96,3 @@ def stale_problems(brief: Brief, today: dt.date) -> list[Problem]:
                 )
             )
     return problems
-
-
-def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date | None = None) -> Summary:
-    """Validate the project, compile its templates and summarise it; with ``strict``, stale cited evidence is an
-    error too."""
-    from briefgen.render.markdown import compile_templates
-
-    brief = load(path)
-    today = reference_date(as_of)
-    if _templates_changed_since_last_build(brief.root):
-        broken = compile_templates(brief.root / TEMPLATES_DIR, [a.template for a in brief.spec.audiences.values()])
-    else:
-        broken = []  # the last complete build rendered every audience through these very templates
-    if broken:
-        raise InputError(e.problem for e in broken)
-    stale = stale_problems(brief, today)
-    if strict and stale:
-        raise InputError(stale)
-    return Summary(
-        root=brief.root,
-        title=brief.spec.title,
-        sources=len(brief.sources),
-        records=len(brief.records),
-        options=len(brief.options),
-        memos=len(brief.spec.memos),
-        outputs=sum(len(m.audiences) for m in brief.spec.memos),
-        stale=tuple(sorted({p.message.split()[0] for p in stale})),
-        stale_after=brief.spec.stale_after,
-    )
-
-
-def _templates_changed_since_last_build(root: Path) -> bool:
-    """False when the last complete build, by this version, saw the same brief file and templates: it rendered every
-    audience through them, so compiling them again would find nothing."""
-    from briefgen import __version__
-    from briefgen.manifest import input_digests, read_manifest
-
-    manifest = read_manifest(root)
-    if not manifest.inputs or manifest.version != __version__:
-        return True
-    now = input_digests(root, [TEMPLATES_DIR], [BRIEF_FILE])
-    then = {k: v for k, v in manifest.inputs.items() if k == BRIEF_FILE or k.startswith(f"{TEMPLATES_DIR}/")}
-    return now != then

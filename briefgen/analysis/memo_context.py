@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from briefgen.scales import Level, Marking, PartialDate
+from briefgen.inputs.scales import Level, Marking, PartialDate
 
 
 class _Part:

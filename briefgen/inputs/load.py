@@ -15,7 +15,8 @@ from typing import Any
 import yaml
 
 from briefgen.errors import InputError, Problem, clip, shown
-from briefgen.files import FileTooLarge, NotRegularFile, digest, read_regular, resolve
+from briefgen.inputs.files import FileTooLarge, NotRegularFile, digest, read_regular, resolve
+from briefgen.inputs.nesting import line_past_depth
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_ALIASES = 64
@@ -211,7 +212,7 @@ def parse_yaml(raw: bytes, path: str) -> Document:
     try:
         node = _Composer(text, path).compose()
     except yaml.MarkedYAMLError as exc:
-        raise InputError([_syntax_problem(path, exc)]) from None
+        raise InputError([_nesting_problem(path, text, exc) or _syntax_problem(path, exc)]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(path, 0, "", f"YAML error: {exc}")]) from None
     if node is None:
@@ -221,6 +222,15 @@ def parse_yaml(raw: bytes, path: str) -> Document:
     if walker.problems:
         raise InputError(walker.problems)
     return Document(path, data, digest(raw), walker.lines)
+
+
+def _nesting_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem | None:
+    """briefgen's own refusal when the text nests past MAX_DEPTH before the point where the parser stopped: some
+    libyaml releases refuse deep flow collections themselves, in their own words, before the composer counts."""
+    mark = exc.problem_mark or exc.context_mark
+    end = getattr(mark, "index", None) if mark else None
+    line = line_past_depth(text, MAX_DEPTH, None if end is None else end + 1)
+    return Problem(path, line, "", f"nested more than {MAX_DEPTH} levels deep: refused") if line else None
 
 
 def _syntax_problem(path: str, exc: yaml.MarkedYAMLError) -> Problem:

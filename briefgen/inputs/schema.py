@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from briefgen.errors import InputError, Problem, shown
-from briefgen.load import Document, Loc, field_path
+from briefgen.inputs.load import Document, Loc, field_path
 
 M = TypeVar("M", bound=BaseModel)
 

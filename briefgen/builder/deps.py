@@ -14,10 +14,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from briefgen import __version__
-from briefgen.assemble import citable, is_stale, stale_limit
-from briefgen.load import TEMPLATES_DIR
-from briefgen.manifest import file_digest, fingerprint
-from briefgen.validate import Brief
+from briefgen.analysis.assemble import citable
+from briefgen.builder.manifest import file_digest, fingerprint
+from briefgen.inputs.load import TEMPLATES_DIR
+from briefgen.inputs.scales import is_stale, stale_limit
+from briefgen.inputs.validate import Brief
 
 MISSING = "missing"
 

@@ -10,11 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
-from briefgen.errors import BriefgenError, RenderError
-from briefgen.files import digest, read_regular
-from briefgen.load import BRIEF_FILE, TEMPLATES_DIR
-from briefgen.lock import build_lock
-from briefgen.manifest import (
+from briefgen.analysis.memo_context import History
+from briefgen.builder.lock import build_lock
+from briefgen.builder.manifest import (
     LEGACY_CACHE,
     LEGACY_MANIFEST,
     Entry,
@@ -26,19 +24,21 @@ from briefgen.manifest import (
     write_cache,
     write_manifest,
 )
-from briefgen.memo_context import History
-from briefgen.project import project_root
-from briefgen.scales import PartialDate, reference_date
-from briefgen.write import prune, remove_stray_temps, write_if_changed
+from briefgen.builder.write import prune, remove_stray_temps, write_if_changed
+from briefgen.errors import BriefgenError, RenderError
+from briefgen.inputs.files import digest, read_regular
+from briefgen.inputs.load import BRIEF_FILE, TEMPLATES_DIR
+from briefgen.inputs.project import project_root
+from briefgen.inputs.scales import PartialDate, reference_date
 
 # pydantic, Jinja and the stages behind them are imported where used, so that a build with nothing to do (decided
 # from file digests alone) starts in a fraction of the time.
 if TYPE_CHECKING:
-    from briefgen.memo_context import MemoContext
-    from briefgen.model import Memo
-    from briefgen.render.markdown import RenderedMarkdown
-    from briefgen.render.sandbox import Sandbox
-    from briefgen.validate import Brief
+    from briefgen.analysis.memo_context import MemoContext
+    from briefgen.formats.markdown import RenderedMarkdown
+    from briefgen.formats.sandbox import Sandbox
+    from briefgen.inputs.model import Memo
+    from briefgen.inputs.validate import Brief
 
 Format = Literal["md", "docx"]
 FORMATS: tuple[Format, ...] = ("md", "docx")
@@ -114,8 +114,8 @@ def render_md(
         raise UnknownTarget(
             f"memo {memo.id!r} has no audience {target.audience_id!r} (it has: {', '.join(memo.audiences)})"
         )
-    from briefgen.assemble import assemble
-    from briefgen.render.markdown import environment, render_markdown
+    from briefgen.analysis.assemble import assemble
+    from briefgen.formats.markdown import environment, render_markdown
 
     ctx = assemble(brief, memo, target.audience_id, today, history or History())
     template = brief.spec.audiences[target.audience_id].template
@@ -123,7 +123,7 @@ def render_md(
 
 
 def docx_bytes(brief: Brief, target: Target, rendered: RenderedMarkdown, date: PartialDate | None) -> bytes:
-    from briefgen.render.docx import DEFAULT_HEAT, DocxSettings, markdown_to_docx
+    from briefgen.formats.docx.document import DEFAULT_HEAT, DocxSettings, markdown_to_docx
 
     memo = _memo(brief, target.memo_id)
     heat = {**DEFAULT_HEAT, **{level.label: colour.upper() for level, colour in brief.spec.style.heat.items()}}
@@ -198,10 +198,10 @@ def build(
         if not force and _up_to_date(root, manifest, digests, memo, audience, formats, today):
             return BuildResult((), tuple(sorted(_selected_paths(manifest, memo, audience, formats))), (), dry_run)
         cache = read_cache(root)
-        from briefgen.deps import fresh_until
-        from briefgen.load import load_project
-        from briefgen.render.markdown import environment
-        from briefgen.validate import validate_project
+        from briefgen.builder.deps import fresh_until
+        from briefgen.formats.markdown import environment
+        from briefgen.inputs.load import load_project
+        from briefgen.inputs.validate import validate_project
 
         files = load_project(root, cache)
         brief = validate_project(files)
@@ -301,7 +301,7 @@ def _reasons(
     brief: Brief, target: Target, entry: Entry | None, formats: tuple[Format, ...], force: bool, today: dt.date
 ) -> tuple[tuple[str, ...], bool]:
     """Why this output needs work (empty: it does not), and whether its content may have changed."""
-    from briefgen.deps import changed_keys, current, docx_deps
+    from briefgen.builder.deps import changed_keys, current, docx_deps
 
     if entry is None:
         return ("new output",), True
@@ -331,8 +331,8 @@ def _build_target(
     today: dt.date,
     env: Sandbox,
 ) -> _Outcome:
-    from briefgen.changes import change_note, snapshot
-    from briefgen.deps import content_deps, docx_deps
+    from briefgen.builder.changes import change_note, snapshot
+    from briefgen.builder.deps import content_deps, docx_deps
 
     reasons, content_may_change = _reasons(brief, target, entry, formats, force, today)
     if not reasons:

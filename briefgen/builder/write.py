@@ -6,7 +6,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from briefgen.files import NotRegularFile, digest, read_regular
+from briefgen.inputs.files import NotRegularFile, digest, read_regular
 
 TEMP_PREFIX = ".briefgen-tmp-"
 

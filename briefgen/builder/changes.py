@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, is_dataclass
 
-from briefgen.deps import resolve
-from briefgen.manifest import Snapshot, fingerprint
-from briefgen.memo_context import MemoContext
-from briefgen.validate import Brief
+from briefgen.analysis.memo_context import MemoContext
+from briefgen.builder.deps import resolve
+from briefgen.builder.manifest import Snapshot, fingerprint
+from briefgen.inputs.validate import Brief
 
 CLAIM_CHARS = 90
 

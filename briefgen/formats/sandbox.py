@@ -31,8 +31,8 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from briefgen.memo_context import Evidence, MemoContext, OptionView
-from briefgen.scales import Level, Marking, PartialDate
+from briefgen.analysis.memo_context import Evidence, MemoContext, OptionView
+from briefgen.inputs.scales import Level, Marking, PartialDate
 
 MAX_OUTPUT_CHARS = 5_000_000
 MAX_STRING_OP = 1_000_000

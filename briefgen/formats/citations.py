@@ -1,0 +1,56 @@
+"""Citation numbering during one render: ``cite(ids)`` numbers evidence in order of first citation in the rendered
+text, and ``notes()`` lists exactly what was cited, Chicago notes style."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from jinja2.exceptions import SecurityError
+
+from briefgen.analysis.memo_context import Evidence
+from briefgen.inputs.scales import CREDIBILITY_MEANING, Reliability
+
+
+@dataclass(frozen=True)
+class Note:
+    number: int
+    evidence: Evidence
+    first_of_source: bool
+
+    @property
+    def citation(self) -> str:
+        """Chicago notes style: the full citation at a source's first note, the short form after."""
+        return self.evidence.citation if self.first_of_source else self.evidence.short_citation
+
+    @property
+    def grade_meaning(self) -> str:
+        """``B2`` spelled out: source usually reliable; information probably true."""
+        reliability = Reliability(self.evidence.reliability).meaning
+        return f"source {reliability}; information {CREDIBILITY_MEANING[self.evidence.credibility]}"
+
+
+class Citations:
+    """Numbers evidence in order of first citation during one render. One instance per render: no shared state."""
+
+    def __init__(self, evidence: dict[str, Evidence]) -> None:
+        self.evidence = evidence
+        self.numbers: dict[str, int] = {}
+
+    def cite(self, ids: Iterable[str]) -> str:
+        numbers = [self.number(i) for i in ids]
+        return f" [{', '.join(str(n) for n in sorted(set(numbers)))}]" if numbers else ""
+
+    def number(self, record_id: str) -> int:
+        if record_id not in self.evidence:
+            raise SecurityError(f"cite(): evidence {record_id!r} is not available to this audience")
+        return self.numbers.setdefault(record_id, len(self.numbers) + 1)
+
+    def notes(self) -> list[Note]:
+        seen: set[str] = set()
+        notes = []
+        for record_id, number in self.numbers.items():
+            evidence = self.evidence[record_id]
+            notes.append(Note(number, evidence, evidence.source_id not in seen))
+            seen.add(evidence.source_id)
+        return notes

@@ -1,0 +1,100 @@
+"""What every page carries and what the file says of itself: the marking right-aligned in the header and footer
+(in the TLP 2.0 look), "Page X of Y", and core properties pinned from the brief (no wall-clock time)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import XmlPart
+
+from briefgen.formats.docx import xml as x
+from briefgen.formats.docx.reference import Reference
+from briefgen.formats.docx.xml import Element
+
+if TYPE_CHECKING:
+    from briefgen.formats.docx.document import DocxSettings
+
+# MISP colours of the TLP labels, shown as TLP 2.0 shows them: coloured text on black.
+TLP_COLOURS: Mapping[str, str] = MappingProxyType(
+    {"CLEAR": "FFFFFF", "WHITE": "FFFFFF", "GREEN": "33FF00", "AMBER": "FFC000", "RED": "FF2B2B"}
+)
+CORE_TEXT_LIMIT = 255  # python-docx refuses longer core-property strings
+
+
+def write_marking(reference: Reference, marking: str) -> None:
+    """Marking right-aligned in the header; "Page X of Y" then the marking in the footer.
+
+    One default header and footer serve every page: no distinct first or even pages.
+    """
+    label = marking.strip().upper()
+    marking_run = x.run(label, **_marking_look(label))
+    header = x.paragraph_start(reference.style_ids["Header"], align="right") + marking_run + x.PARAGRAPH_END
+    width = reference.text_width
+    stops = (*(("clear", pos) for pos in reference.footer_tabs if pos != width), ("right", width))
+    footer = "".join(
+        (
+            x.paragraph_start(reference.style_ids["Footer"], tabs=stops),
+            x.run("Page "),
+            x.field("PAGE", "1"),
+            x.run(" of "),
+            x.field("NUMPAGES", "1"),
+            x.run("\t"),
+            marking_run,
+            x.PARAGRAPH_END,
+        )
+    )
+    document = reference.document
+    document.settings.odd_and_even_pages_header_footer = False
+    for section in document.sections:
+        section.different_first_page_header_footer = False
+        _emptied_story(section.header).extend(x.parse_fragment(header))
+        _emptied_story(section.footer).extend(x.parse_fragment(footer))
+
+
+def _marking_look(label: str) -> dict[str, Any]:
+    """Bold; a TLP label in its colour on black, as TLP 2.0 shows it (CLEAR: white on black)."""
+    prefix, _, name = label.partition(":")
+    colour = TLP_COLOURS.get(name.split("+")[0]) if prefix == "TLP" else None
+    if colour is None:
+        return {"bold": True}
+    return {"bold": True, "colour": colour, "background": "000000"}
+
+
+def _emptied_story(story: Any) -> Element:
+    """The root of a section's own header or footer part, emptied."""
+    story.is_linked_to_previous = False
+    root = story.part.element
+    for child in list(root):
+        root.remove(child)
+    return root
+
+
+def pin_core_properties(document: Document, settings: DocxSettings) -> None:
+    props = document.core_properties
+    props.title = _core_text(settings.title)
+    props.subject = _core_text(settings.subject)
+    props.author = props.last_modified_by = _core_text(settings.author)
+    props.keywords = _core_text(settings.keywords)
+    props.comments = ""
+    props.created = props.modified = _utc(settings.created)
+    props.revision = 1
+    core = document.part.package.part_related_by(RT.CORE_PROPERTIES)
+    if isinstance(core, XmlPart):
+        for printed in core.element.findall("{*}lastPrinted"):
+            core.element.remove(printed)
+
+
+def _core_text(text: str) -> str:
+    return x.xml_safe(text)[:CORE_TEXT_LIMIT]
+
+
+def _utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; a naive time is taken as UTC so output never depends on the host."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)

@@ -1,0 +1,99 @@
+"""The filters templates use on data: escaping as literal Markdown (``|md``, ``|cell``), levels, dates, portion marks
+and first sentences. Pure functions of their input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from briefgen.inputs.scales import Level, Marking, PartialDate
+
+# CommonMark inline metacharacters (plus GFM's | and ~); & only where it would start an entity reference.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<|~]|&(?=#?[A-Za-z0-9]+;))")
+# Block starters only matter at the start of a line: headings, quotes, list markers, setext underlines.
+_LINE_START = re.compile(r"^(\s*(?:[0-9]+(?=[.)]))?)([-+=>#.)])", re.MULTILINE)
+
+
+def escape_md(value: object) -> str:
+    """Data as literal Markdown text: inline metacharacters backslash-escaped, block starters neutralised."""
+    text = _MD_SPECIAL.sub(r"\\\1", str(value))
+    return _LINE_START.sub(r"\1\\\2", text)
+
+
+def escape_cell(value: object) -> str:
+    """Data inside a pipe-table cell: escaped, on one line."""
+    return escape_md(" ".join(str(value).split()))
+
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[\"“‘'(\[]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset(
+    {
+        "pub",
+        "no",
+        "nos",
+        "vol",
+        "art",
+        "sec",
+        "para",
+        "fig",
+        "u.s",
+        "u.k",
+        "e.g",
+        "i.e",
+        "etc",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "gen",
+        "col",
+        "maj",
+        "lt",
+        "gov",
+        "sen",
+        "rep",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "approx",
+        "vs",
+    }
+)
+
+
+def first_sentence(value: str) -> str:
+    """Text up to the end of its first sentence (for tight tables in one-page memos); abbreviations such as
+    "Pub. L." or "U.S." and single initials do not end a sentence."""
+    text = " ".join(value.split())
+    for match in _SENTENCE_END.finditer(text):
+        word = text[: match.start()].rsplit(" ", 1)[-1].lower()
+        if len(word) > 1 and word not in _ABBREVIATIONS:
+            return text[: match.end()]
+    return text
+
+
+def level_label(value: Level | None) -> str:
+    return value.label if value is not None else "—"
+
+
+def long_date(value: PartialDate | dt.date | None) -> str:
+    if isinstance(value, dt.date):
+        value = PartialDate.parse(value)
+    return value.long() if value is not None else "—"
+
+
+def portion_mark(value: Any) -> str:
+    """``(TLP:AMBER) `` before a portion above TLP:CLEAR, nothing otherwise."""
+    marking = value if isinstance(value, Marking) else value.marking
+    return f"({marking.value}) " if marking > Marking.CLEAR else ""
