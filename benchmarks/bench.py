@@ -92,7 +92,7 @@ def bench_word_vs_pandoc(work: Path) -> None:
 
 
 def bench_render_in_process() -> None:
-    from briefgen.builder.run import Target, docx_bytes, render_md
+    from briefgen.builder.outputs import Target, docx_bytes, render_md
     from briefgen.formats.markdown import environment
     from briefgen.inputs.project import load
 

@@ -14,7 +14,7 @@ from briefgen import __version__
 from briefgen.errors import BriefgenError, InputError
 
 if TYPE_CHECKING:
-    from briefgen.builder.run import Format
+    from briefgen.builder.outputs import Format
 
 
 def _report(message: str, count: str | None = None) -> None:

@@ -228,7 +228,7 @@ def _matches_a_fresh_render(root: Path, today: dt.date) -> list[str]:
     an incremental build must leave none (the oracle for "rebuilt exactly when something it shows changed")."""
     from briefgen.analysis.memo_context import History
     from briefgen.builder.manifest import read_manifest
-    from briefgen.builder.run import render_md, targets
+    from briefgen.builder.outputs import render_md, targets
     from briefgen.inputs.project import load
     from briefgen.inputs.scales import PartialDate
 

@@ -9,7 +9,7 @@ from briefs import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefgen.builder.run import render_md, targets
+from briefgen.builder.outputs import render_md, targets
 from briefgen.formats.docx.parse import parser, reference_parser
 from briefgen.inputs.project import load
 

@@ -151,7 +151,7 @@ def test_check_reports_template_syntax_errors_without_building(tmp_path: Path) -
 
 
 def test_loader_refuses_a_templates_folder_linked_out(tmp_path: Path) -> None:
-    from briefgen.formats.markdown import compile_templates
+    from briefgen.formats.faults import compile_templates
 
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "a.md.j2").write_text("hi")
@@ -212,18 +212,18 @@ def test_check_compiles_templates_only_when_they_changed_since_the_last_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from briefgen.errors import TemplateError
-    from briefgen.formats import markdown
+    from briefgen.formats import faults
 
     root = build_tree(tmp_path, {})
     cli(root, "build", expect=0)
     compiled: list[str] = []
-    real = markdown.compile_templates
+    real = faults.compile_templates
 
     def counting(path: Path, names: Iterable[str]) -> list[TemplateError]:
         compiled.append("yes")
         return real(path, names)
 
-    monkeypatch.setattr(markdown, "compile_templates", counting)
+    monkeypatch.setattr(faults, "compile_templates", counting)
     cli(root, "check", expect=0)
     assert compiled == [], "templates the last build rendered were compiled again"
     (root / "templates" / "base.md.j2").write_text("line\n{% if %}\n")  # edited after the build: compiled again

@@ -72,6 +72,12 @@ def assemble(brief: Brief, memo: Memo, audience_id: str, today: dt.date, history
     return _with_overall_marking(ctx, audience)
 
 
+def revise(ctx: MemoContext, memo: Memo, history: History) -> MemoContext:
+    """``ctx`` as the revision ``history`` describes: its version, change note and date (the memo's own date, if it
+    sets one, else the day its content last changed)."""
+    return replace(ctx, version=history.version, changes=history.changes, date=memo.date or history.date)
+
+
 def citable(brief: Brief, memo: Memo) -> list[str]:
     """Every record the memo's portions cite: all a template can reach through cite()."""
     parts = [*memo.points(), *(p for o in memo.options for p in brief.options[o].portions())]

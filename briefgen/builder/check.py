@@ -16,7 +16,7 @@ from briefgen.inputs.scales import reference_date
 def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date | None = None) -> Summary:
     """Validate the project, compile its templates and summarise it; with ``strict``, stale cited evidence is an
     error too."""
-    from briefgen.formats.markdown import compile_templates  # Jinja only when templates are compiled
+    from briefgen.formats.faults import compile_templates  # Jinja only when templates are compiled
 
     brief = load(path)
     today = reference_date(as_of)

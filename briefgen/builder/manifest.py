@@ -1,4 +1,4 @@
-"""The build manifest (``outputs/manifest.json``): for each output, fingerprints of exactly the inputs it depends on,
+"""The build manifest (``.briefgen/manifest.json``): for each output, fingerprints of exactly the inputs it depends on,
 the snapshot a change note is computed from, and its version and date; plus digests of every input file so that a
 build with nothing to do can say so without parsing anything."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -173,31 +173,3 @@ def input_digests(root: Path, folders: Iterable[str], files: Iterable[str]) -> d
                 if path.is_file() and not path.name.startswith(TEMP_PREFIX):  # dot-named templates count
                     found[path.relative_to(root).as_posix()] = file_digest(path)
     return found
-
-
-# The parsed inputs, kept out of outputs/ (which is shared with readers): they hold every record at every marking.
-CACHE_PATH = Path(".briefgen") / "cache.json"
-LEGACY_CACHE = ".cache.json"  # where earlier builds kept it, inside outputs/: removed by every build
-
-
-def read_cache(root: Path) -> dict[str, tuple[str, Any]]:
-    """``path → (digest, data)`` of input files parsed by an earlier build; empty if absent or unreadable."""
-    try:
-        raw = json.loads(read_regular(root / CACHE_PATH).decode("utf-8"))
-        return {path: (entry[0], entry[1]) for path, entry in raw.items()}
-    except (OSError, ValueError, TypeError, IndexError, AttributeError):
-        return {}
-
-
-def write_cache(root: Path, documents: Iterable[Any], previous: Mapping[str, tuple[str, Any]]) -> None:
-    """Keep the parsed data of every input file for the next build. Data that JSON would alter (non-text keys) is
-    left out, so a cached file always validates exactly as a parsed one would."""
-    cache: dict[str, tuple[str, Any]] = {}
-    for doc in documents:
-        old = previous.get(doc.path)
-        if old is not None and old[0] == doc.digest:
-            cache[doc.path] = old
-        elif json.loads(json.dumps(doc.data, default=str)) == doc.data:
-            cache[doc.path] = (doc.digest, doc.data)
-    (root / CACHE_PATH.parent).mkdir(exist_ok=True)
-    atomic_write(root / CACHE_PATH, json.dumps(cache, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))

@@ -36,6 +36,10 @@ class Citations:
     def __init__(self, evidence: dict[str, Evidence]) -> None:
         self.evidence = evidence
         self.numbers: dict[str, int] = {}
+        self.closed = False  # the notes are listed: the blocks rendered last may cite only what is numbered
+
+    def close(self) -> None:
+        self.closed = True
 
     def cite(self, ids: Iterable[str]) -> str:
         numbers = [self.number(i) for i in ids]
@@ -44,6 +48,11 @@ class Citations:
     def number(self, record_id: str) -> int:
         if record_id not in self.evidence:
             raise SecurityError(f"cite(): evidence {record_id!r} is not available to this audience")
+        if self.closed and record_id not in self.numbers:
+            raise SecurityError(
+                f"cite(): {record_id!r} is cited first in a block rendered last (banner, header, footer or "
+                "revision…), after the notes were listed: cite it in the body"
+            )
         return self.numbers.setdefault(record_id, len(self.numbers) + 1)
 
     def notes(self) -> list[Note]:

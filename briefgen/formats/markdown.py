@@ -1,48 +1,32 @@
-"""Stage 4a, render: MemoContext → Markdown through the audience's Jinja2 template.
+"""Stage 4a, render: MemoContext → Markdown through the audience's Jinja2 template, in the sandbox.
 
-The environment is an immutable sandbox with StrictUndefined, a loader confined to ``templates/`` (links out are
-refused), and guards on output size. Templates cite evidence with ``cite(ids)``: notes are numbered in order of
-first citation in the rendered text, and ``notes()`` (called at the end) lists exactly what was cited."""
+A render has two steps. :func:`draft` renders the body once, recording what it read, with the *late* blocks (banner,
+header, footer, ``revision…``: :mod:`briefgen.formats.late`) left as placeholders. :func:`finish` then decides the
+memo's marking from what the body showed, renders the late blocks with that marking and with the version, date and
+change note it is given, and puts them in place. A caller that must first see what the body showed to decide the
+revision (the builder) finishes one draft twice — with the old revision to compare, and with the new one — and the
+body is still rendered once. Templates cite evidence with ``cite(ids)``: notes are numbered in order of first
+citation in the rendered text, and ``notes()`` (called at the end) lists exactly what was cited."""
 
 from __future__ import annotations
 
 import re
-import types
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import jinja2
-from jinja2.exceptions import SecurityError
+import jinja2.runtime
 
 from briefgen.analysis.memo_context import MemoContext
 from briefgen.errors import TemplateError
 from briefgen.formats.citations import Citations
-from briefgen.formats.filters import escape_cell, escape_md, first_sentence, level_label, long_date, portion_mark
-from briefgen.formats.sandbox import ConfinedLoader, Sandbox, render_stream
+from briefgen.formats.environment import environment
+from briefgen.formats.faults import template_faults
+from briefgen.formats.late import SUMMARY_FIELDS, defer, new_marker, placed, render_late, splice
+from briefgen.formats.sandbox import Reads, Sandbox, open_template, stream
 from briefgen.inputs.scales import Marking, most_restrictive
 
-
-def environment(templates: Path) -> Sandbox:
-    env = Sandbox(
-        loader=ConfinedLoader(str(templates)),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-    )
-    env.filters.update(
-        md=escape_md,
-        cell=escape_cell,
-        level=level_label,
-        date=long_date,
-        portion=portion_mark,
-        first_sentence=first_sentence,
-    )
-    return env
+__all__ = ["Draft", "RenderedMarkdown", "draft", "environment", "finish", "render_markdown"]
 
 
 @dataclass(frozen=True)
@@ -53,136 +37,127 @@ class RenderedMarkdown:
     templates: tuple[str, ...]
     option_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)  # what the template read of each option
     dated: bool = False  # the template printed or used the reference date (memo.as_of)
+    passes: int = 1  # times the body was rendered (more than one only for a body that reads its own marking)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A memo's body rendered, its late blocks not yet: what :func:`finish` completes."""
+
+    env: Sandbox
+    name: str
+    ctx: MemoContext  # what the body was rendered with
+    extra: dict[str, Any] | None
+    text: str  # with a placeholder for each late block
+    marker: str
+    context: jinja2.runtime.Context
+    citations: Citations
+    reads: Reads
+    deadline: float  # one deadline for the whole render of an output, however many passes it takes
+    passes: int
 
 
 def render_markdown(
     templates: Path | Sandbox, template_name: str, ctx: MemoContext, extra: dict[str, Any] | None = None
 ) -> RenderedMarkdown:
-    """Render the memo; raise TemplateError naming the template file and line for any template failure.
+    """Render the memo with the revision ``ctx`` carries; raise TemplateError naming the template file and line for
+    any template failure. ``templates`` is the templates folder, or an environment from :func:`environment` to reuse
+    across renders (templates are then compiled once)."""
+    return finish(draft(templates, template_name, ctx, extra), ctx)
 
-    ``templates`` is the templates folder, or an environment from :func:`environment` to reuse across renders
-    (templates are then compiled once)."""
+
+def draft(
+    templates: Path | Sandbox, template_name: str, ctx: MemoContext, extra: dict[str, Any] | None = None
+) -> Draft:
     env = templates if isinstance(templates, Sandbox) else environment(templates)
-    ctx, text, citations = _render_settled(env, template_name, ctx, extra)
+    return _draw(env, template_name, ctx, extra, None, 1)
+
+
+def _draw(
+    env: Sandbox, name: str, ctx: MemoContext, extra: dict[str, Any] | None, deadline: float | None, passes: int
+) -> Draft:
+    deadline = env.begin(deadline)
+    citations = Citations(ctx.evidence)
+    variables = {"memo": ctx, "cite": citations.cite, "notes": citations.notes, **(extra or {})}
+    marker = new_marker()
+    with template_faults(name):
+        template, context = open_template(env, name, variables)
+        defer(context, marker)
+        text = stream(env, template.root_render_func(context))
+        text.encode("utf-8")  # a lone surrogate ("\udcff") could not be written: a UnicodeEncodeError
+    return Draft(env, name, ctx, extra, text, marker, context, citations, env.reads, deadline, passes)
+
+
+def finish(draft: Draft, revision: MemoContext) -> RenderedMarkdown:
+    """The whole memo: ``draft`` completed with the version, date and change note of ``revision``, marked at the most
+    restrictive marking of everything it shows. The body is rendered again only if it read one of those values
+    itself and saw another (a template whose content depends on its own marking may need more than two passes; one
+    that cycles is marked at the most restrictive marking it reached)."""
+    tried: list[Marking] = []
+    late_floor = Marking.CLEAR
+    while True:
+        marking = max(_shown(draft), late_floor)
+        if "marking" in draft.reads.memo_fields and marking < draft.ctx.marking and draft.ctx.marking in tried:
+            marking = draft.ctx.marking  # a cycle settled at the higher marking: over-marking never leaks
+        ctx = replace(revision, marking=marking)
+        if _saw_otherwise(draft, ctx):
+            if "marking" in draft.reads.memo_fields and marking != draft.ctx.marking:
+                tried.append(draft.ctx.marking)
+                if marking in tried:  # a cycle: the most restrictive marking reached covers all of them
+                    ctx = replace(ctx, marking=most_restrictive([*tried, marking]))
+            draft = _draw(draft.env, draft.name, ctx, draft.extra, draft.deadline, draft.passes + 1)
+            continue
+        blocks, late_reads = _late(draft, ctx)
+        late_marking = most_restrictive(late_reads.markings)
+        if late_marking > marking:
+            late_floor = late_marking
+            continue
+        return _result(draft, ctx, splice(draft.text, draft.marker, blocks), late_reads)
+
+
+def _shown(draft: Draft) -> Marking:
+    """The most restrictive marking of what the body showed: the memo's own text, what it read, what it cited."""
+    evidence = draft.ctx.evidence
+    cited = (evidence[i].marking for i in draft.citations.numbers)
+    return most_restrictive([draft.ctx.text_marking, *draft.reads.markings, *cited])
+
+
+def _saw_otherwise(draft: Draft, ctx: MemoContext) -> bool:
+    """True when the body read a value that late blocks exist to print, and it differs from the final one."""
+    read = draft.reads.memo_fields & SUMMARY_FIELDS
+    return any(getattr(draft.ctx, name) != getattr(ctx, name) for name in read)
+
+
+def _late(draft: Draft, ctx: MemoContext) -> tuple[dict[str, str], Reads]:
+    """Render the late blocks with the final values, with records of their own reads (and the draft's deadline)."""
+    env = draft.env
+    env.begin(draft.deadline)
+    draft.context.vars["memo"] = ctx
+    draft.citations.close()
+    with template_faults(draft.name):
+        blocks = render_late(draft.context, placed(draft.text, draft.marker), lambda pieces: stream(env, pieces))
+        for text in blocks.values():
+            text.encode("utf-8")
+    return blocks, env.reads
+
+
+def _result(draft: Draft, ctx: MemoContext, text: str, late_reads: Reads) -> RenderedMarkdown:
     text = _tidy(text)
     if ctx.marking.value not in text.split("\n", 1)[0]:
         raise TemplateError(
-            f"templates/{template_name}",
+            f"templates/{draft.name}",
             0,
             f"the output must open with its marking ({ctx.marking.value}): extend base.md.j2, or print "
             "{{ memo.marking }} on the first line",
         )
-    reads = env.reads
-    cited = (*citations.numbers, *sorted(reads.records - citations.numbers.keys()))
+    reads = Reads()
+    reads.merge(draft.reads)
+    reads.merge(late_reads)
+    numbers = draft.citations.numbers
+    cited = (*numbers, *sorted(reads.records - numbers.keys()))
     fields = {option: tuple(sorted(names)) for option, names in reads.option_fields.items()}
-    return RenderedMarkdown(text, cited, ctx.marking, tuple(sorted(reads.templates)), fields, reads.dated)
-
-
-def _render_settled(
-    env: Sandbox, name: str, ctx: MemoContext, extra: dict[str, Any] | None
-) -> tuple[MemoContext, str, Citations]:
-    """Render until the banner covers what the render showed. The banner is printed before the content, so each
-    pass is marked with what the previous one showed; a template whose content depends on its own marking may need
-    more than two passes, and one that cycles is marked at the most restrictive marking it reached (at most one
-    pass per marking, plus one)."""
-    tried: list[Marking] = []
-    while True:
-        text, citations = _render_pass(env, name, ctx, extra)
-        shown = most_restrictive(
-            [ctx.text_marking, *env.reads.markings, *(ctx.evidence[i].marking for i in citations.numbers)]
-        )
-        if shown == ctx.marking or (shown < ctx.marking and ctx.marking in tried):
-            return ctx, text, citations
-        tried.append(ctx.marking)
-        # A marking seen before means a cycle: go to the most restrictive marking reached, which then covers all.
-        settled = shown if shown not in tried else most_restrictive([*tried, shown])
-        ctx = replace(ctx, marking=settled)
-
-
-def _render_pass(env: Sandbox, name: str, ctx: MemoContext, extra: dict[str, Any] | None) -> tuple[str, Citations]:
-    citations = Citations(ctx.evidence)
-    variables = {"memo": ctx, "cite": citations.cite, "notes": citations.notes, **(extra or {})}
-    return _render(env, name, variables), citations
-
-
-def _render(env: Sandbox, name: str, variables: dict[str, Any]) -> str:
-    try:
-        text = render_stream(env, name, variables)
-        text.encode("utf-8")  # a lone surrogate ("\udcff") could not be written
-        return text
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"templates/{exc.name or name}", exc.lineno, f"syntax error: {exc.message}") from None
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"templates/{name}", 0, f"template not found: {exc.name}") from None
-    except (
-        jinja2.UndefinedError,
-        SecurityError,
-        TypeError,
-        ValueError,
-        AttributeError,
-        KeyError,
-        IndexError,
-        ZeroDivisionError,
-        OverflowError,
-        RecursionError,
-        MemoryError,
-        UnicodeError,
-        jinja2.TemplateError,
-    ) as exc:
-        path, line = _template_frame(exc.__traceback__, name)
-        kind = (
-            "sandbox violation"
-            if isinstance(exc, SecurityError)
-            else "undefined"
-            if isinstance(exc, jinja2.UndefinedError)
-            else "error"
-        )
-        detail = str(exc) or "ran out of memory" if isinstance(exc, MemoryError) else str(exc)
-        raise TemplateError(path, line, f"{kind}: {detail}") from None
-
-
-def compile_templates(templates: Path, names: Iterable[str]) -> list[TemplateError]:
-    """Compile each named template and everything it extends, includes or imports, each once: syntax errors,
-    unknown filters and missing templates found without rendering (for ``briefgen check``)."""
-    from jinja2 import meta
-
-    env = environment(templates)
-    assert env.loader is not None
-    errors: list[TemplateError] = []
-    seen: set[str] = set()
-    pending = [(name, name) for name in sorted(set(names), reverse=True)]
-    while pending:
-        name, wanted_by = pending.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        try:
-            source, filename, _ = env.loader.get_source(env, name)
-            tree = env.parse(source, name, filename)
-            pending += [(n, name) for n in meta.find_referenced_templates(tree) if n]
-            env.compile(tree, name, filename, raw=True)  # generating code reports unknown filters and tests
-        except jinja2.TemplateSyntaxError as exc:
-            errors.append(TemplateError(f"templates/{name}", exc.lineno, f"syntax error: {exc.message}"))
-        except jinja2.TemplateNotFound:
-            errors.append(TemplateError(f"templates/{wanted_by}", 0, f"template not found: {name}"))
-        except UnicodeDecodeError as exc:
-            errors.append(TemplateError(f"templates/{name}", 0, f"not UTF-8 text: {exc.reason} at byte {exc.start}"))
-        except SecurityError as exc:
-            errors.append(TemplateError(f"templates/{name}", 0, f"refused: {exc}"))
-        except RecursionError:
-            errors.append(TemplateError(f"templates/{name}", 0, "nested too deeply to compile"))
-    return errors
-
-
-def _template_frame(tb: types.TracebackType | None, name: str) -> tuple[str, int]:
-    """The innermost traceback frame inside a template (Jinja rewrites those to template file and line)."""
-    found = (f"templates/{name}", 0)
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(".j2") or "/templates/" in filename:
-            found = (f"templates/{Path(filename).name}", tb.tb_lineno)
-        tb = tb.tb_next
-    return found
+    templates = tuple(sorted(reads.templates))
+    return RenderedMarkdown(text, cited, ctx.marking, templates, fields, reads.dated, draft.passes)
 
 
 def _tidy(text: str) -> str:

@@ -26,12 +26,14 @@ from types import FrameType
 from typing import Any
 
 import jinja2
+import jinja2.runtime
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from briefgen.analysis.memo_context import Evidence, MemoContext, OptionView
+from briefgen.formats.late import LateContext
 from briefgen.inputs.scales import Level, Marking, PartialDate
 
 MAX_OUTPUT_CHARS = 5_000_000
@@ -86,13 +88,25 @@ class Reads:
     records: set[str] = field(default_factory=set)
     templates: set[str] = field(default_factory=set)
     option_fields: dict[str, set[str]] = field(default_factory=dict)
+    memo_fields: set[str] = field(default_factory=set)
     dated: bool = False
+
+    def merge(self, other: Reads) -> None:
+        """Add what another part of the same render read (its late blocks)."""
+        self.markings |= other.markings
+        self.records |= other.records
+        self.templates |= other.templates
+        for option, names in other.option_fields.items():
+            self.option_fields.setdefault(option, set()).update(names)
+        self.memo_fields |= other.memo_fields
+        self.dated = self.dated or other.dated
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
     """The immutable sandbox plus the limits above, and per-render records of what the template read."""
 
     code_generator_class = _GuardedCodeGenerator
+    context_class = LateContext
     intercepted_binops = frozenset(["*", "**", "+", "%"])
 
     def __init__(self, **options: Any) -> None:
@@ -104,10 +118,12 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.reads = Reads()
         self.deadline = float("inf")
 
-    def begin(self) -> None:
-        """Reset the per-render records and start the clock."""
+    def begin(self, deadline: float | None = None) -> float:
+        """Reset the per-render records and start the clock (or keep the deadline of the render this continues);
+        return the deadline."""
         self.reads = Reads()
-        self.deadline = time.monotonic() + RENDER_SECONDS
+        self.deadline = time.monotonic() + RENDER_SECONDS if deadline is None else deadline
+        return self.deadline
 
     def _load_template(self, name: str, globals: Any) -> jinja2.Template:
         self.reads.templates.add(name)  # every load goes through here: get_template, select_template, include, extends
@@ -152,6 +168,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     def _note(self, obj: Any, attribute: str) -> None:
         if isinstance(obj, MemoContext):
+            self.reads.memo_fields.add(attribute)
             self.reads.dated = self.reads.dated or attribute == "as_of"
             return
         if attribute in _METADATA:
@@ -166,20 +183,27 @@ class Sandbox(ImmutableSandboxedEnvironment):
             self.reads.markings.add(marking)
 
 
-def render_stream(env: Sandbox, name: str, variables: dict[str, Any]) -> str:
-    """Render template ``name`` with fresh read records and the deadline armed, stopping as soon as the output
-    passes its size limit."""
-    env.begin()
-    template = env.get_template(name)  # after begin(): the template itself is one the render loaded
-    pieces: list[str] = []
+def open_template(env: Sandbox, name: str, variables: dict[str, Any]) -> tuple[jinja2.Template, jinja2.runtime.Context]:
+    """Template ``name`` (loaded after :meth:`Sandbox.begin`: the template itself is one the render loaded) and a
+    fresh context of it holding ``variables``."""
+    template = env.get_template(name)
+    return template, template.new_context(variables)
+
+
+def stream(env: Sandbox, pieces: Iterator[str]) -> str:
+    """Join a render's pieces with the deadline armed, stopping as soon as the output passes its size limit."""
+    collected: list[str] = []
     size = 0
     with _alarm(env):
-        for piece in template.generate(variables):
-            size += len(piece)
-            if size > MAX_OUTPUT_CHARS:
-                raise SecurityError(f"output over {MAX_OUTPUT_CHARS:,} characters")
-            pieces.append(piece)
-    return "".join(pieces)
+        try:
+            for piece in pieces:
+                size += len(piece)
+                if size > MAX_OUTPUT_CHARS:
+                    raise SecurityError(f"output over {MAX_OUTPUT_CHARS:,} characters")
+                collected.append(piece)
+        except Exception:
+            env.handle_exception()  # re-raises with the traceback rewritten to template file and line, as Jinja does
+    return "".join(collected)
 
 
 @contextlib.contextmanager

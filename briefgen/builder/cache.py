@@ -1,0 +1,39 @@
+"""The parse cache (``.briefgen/cache.json``): the parsed data of every input file, keyed by the digest of its bytes,
+so that a build after a change parses only the files that changed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from briefgen.builder.write import atomic_write
+from briefgen.inputs.files import read_regular
+
+# The parsed inputs, kept out of outputs/ (which is shared with readers): they hold every record at every marking.
+CACHE_PATH = Path(".briefgen") / "cache.json"
+LEGACY_CACHE = ".cache.json"  # where earlier builds kept it, inside outputs/: removed by every build
+
+
+def read_cache(root: Path) -> dict[str, tuple[str, Any]]:
+    """``path → (digest, data)`` of input files parsed by an earlier build; empty if absent or unreadable."""
+    try:
+        raw = json.loads(read_regular(root / CACHE_PATH).decode("utf-8"))
+        return {path: (entry[0], entry[1]) for path, entry in raw.items()}
+    except (OSError, ValueError, TypeError, IndexError, AttributeError):
+        return {}
+
+
+def write_cache(root: Path, documents: Iterable[Any], previous: Mapping[str, tuple[str, Any]]) -> None:
+    """Keep the parsed data of every input file for the next build. Data that JSON would alter (non-text keys) is
+    left out, so a cached file always validates exactly as a parsed one would."""
+    cache: dict[str, tuple[str, Any]] = {}
+    for doc in documents:
+        old = previous.get(doc.path)
+        if old is not None and old[0] == doc.digest:
+            cache[doc.path] = old
+        elif json.loads(json.dumps(doc.data, default=str)) == doc.data:
+            cache[doc.path] = (doc.digest, doc.data)
+    (root / CACHE_PATH.parent).mkdir(exist_ok=True)
+    atomic_write(root / CACHE_PATH, json.dumps(cache, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))

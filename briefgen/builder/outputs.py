@@ -1,0 +1,130 @@
+"""One output: a (memo, audience) target, where its files go, and how it is rendered — Markdown through the audience's
+template, Word from that Markdown — plus the library's one-shot ``render``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Literal
+
+from briefgen.analysis.memo_context import History
+from briefgen.errors import BriefgenError, RenderError
+from briefgen.inputs.files import read_regular
+from briefgen.inputs.load import TEMPLATES_DIR
+from briefgen.inputs.scales import PartialDate, reference_date
+
+# pydantic, Jinja and the stages behind them are imported where used, so that a build with nothing to do (decided
+# from file digests alone) starts in a fraction of the time.
+if TYPE_CHECKING:
+    from briefgen.analysis.memo_context import MemoContext
+    from briefgen.formats.markdown import Draft, RenderedMarkdown
+    from briefgen.formats.sandbox import Sandbox
+    from briefgen.inputs.model import Memo
+    from briefgen.inputs.validate import Brief
+
+Format = Literal["md", "docx"]
+FORMATS: tuple[Format, ...] = ("md", "docx")
+OUTPUTS_DIR = "outputs"
+
+
+class UnknownTarget(BriefgenError):
+    """--memo or --audience names something the brief does not have."""
+
+
+@dataclass(frozen=True)
+class Target:
+    memo_id: str
+    audience_id: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.memo_id}/{self.audience_id}"
+
+    def path(self, fmt: str) -> PurePosixPath:
+        return PurePosixPath(OUTPUTS_DIR, self.memo_id, f"{self.audience_id}.{fmt}")
+
+
+def targets(brief: Brief, memo_id: str | None = None, audience_id: str | None = None) -> list[Target]:
+    """The (memo, audience) pairs to build, checked against the brief."""
+    memos = [m for m in brief.spec.memos if memo_id in (None, m.id)]
+    if not memos:
+        raise UnknownTarget(f"unknown memo {memo_id!r} (expected one of: {', '.join(m.id for m in brief.spec.memos)})")
+    found = [Target(m.id, a) for m in memos for a in m.audiences if audience_id in (None, a)]
+    if not found:
+        known = sorted({a for m in memos for a in m.audiences})
+        raise UnknownTarget(f"unknown audience {audience_id!r} for this memo (expected one of: {', '.join(known)})")
+    return found
+
+
+def memo_of(brief: Brief, target: Target) -> Memo:
+    """The target's memo, checked to have the target's audience."""
+    memo = next((m for m in brief.spec.memos if m.id == target.memo_id), None)
+    if memo is None:
+        known = ", ".join(m.id for m in brief.spec.memos)
+        raise UnknownTarget(f"unknown memo {target.memo_id!r} (expected one of: {known})")
+    if target.audience_id not in memo.audiences:
+        raise UnknownTarget(
+            f"memo {memo.id!r} has no audience {target.audience_id!r} (it has: {', '.join(memo.audiences)})"
+        )
+    return memo
+
+
+def draft_md(
+    brief: Brief, target: Target, today: dt.date, history: History | None = None, env: Sandbox | None = None
+) -> Draft:
+    """The target's memo assembled for its audience and its body rendered (late blocks pending)."""
+    from briefgen.analysis.assemble import assemble
+    from briefgen.formats.markdown import draft, environment
+
+    memo = memo_of(brief, target)
+    ctx = assemble(brief, memo, target.audience_id, today, history or History())
+    template = brief.spec.audiences[target.audience_id].template
+    return draft(env or environment(brief.root / TEMPLATES_DIR), template, ctx)
+
+
+def render_md(
+    brief: Brief, target: Target, today: dt.date, history: History | None = None, env: Sandbox | None = None
+) -> tuple[MemoContext, RenderedMarkdown]:
+    """The target's memo as Markdown, with the revision ``history`` describes."""
+    from briefgen.formats.markdown import finish
+
+    body = draft_md(brief, target, today, history, env)
+    return body.ctx, finish(body, body.ctx)
+
+
+def docx_bytes(brief: Brief, target: Target, rendered: RenderedMarkdown, date: PartialDate | None) -> bytes:
+    from briefgen.formats.docx.document import DEFAULT_HEAT, DocxSettings, markdown_to_docx
+
+    memo = memo_of(brief, target)
+    heat = {**DEFAULT_HEAT, **{level.label: colour.upper() for level, colour in brief.spec.style.heat.items()}}
+    created = date.earliest if date else dt.date(2000, 1, 1)
+    settings = DocxSettings(
+        reference=reference_bytes(brief),
+        marking=rendered.marking.value,
+        heat=heat,
+        title=memo.subject or memo.question,
+        subject=brief.spec.title,
+        author=memo.prepared_by or brief.spec.from_,
+        keywords=f"{target.audience_id}; {rendered.marking.value}",
+        created=dt.datetime(created.year, created.month, created.day, tzinfo=dt.UTC),
+        reference_name=brief.spec.style.reference,
+    )
+    return markdown_to_docx(rendered.text, settings)
+
+
+def reference_bytes(brief: Brief) -> bytes:
+    path = brief.root / brief.spec.style.reference
+    try:
+        return read_regular(path)
+    except OSError as exc:
+        raise RenderError(f"{brief.spec.style.reference}: cannot read the reference document: {exc.strerror}") from None
+
+
+def render(
+    brief: Brief, memo_id: str, audience_id: str, fmt: Format = "md", today: dt.date | None = None
+) -> str | bytes:
+    """The memo for one audience as Markdown text or Word bytes (library API; no manifest, version 1)."""
+    target = Target(memo_id, audience_id)
+    ctx, rendered = render_md(brief, target, reference_date(today))
+    return rendered.text if fmt == "md" else docx_bytes(brief, target, rendered, ctx.date)

@@ -1,0 +1,149 @@
+"""What a build must do, and why, as a value: a function of the brief, the manifest and the files on disk.
+
+``--dry-run`` prints the plan; a real build renders exactly the outputs it names — so the two can never disagree.
+Before anything is parsed, :func:`nothing_to_do` decides from file digests alone whether the last complete build
+already stands."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from briefgen.builder.manifest import Entry, Manifest, file_digest, input_digests
+from briefgen.builder.outputs import OUTPUTS_DIR, Format, Target
+
+if TYPE_CHECKING:
+    from briefgen.inputs.validate import Brief
+
+INPUT_FOLDERS = ("evidence", "options", "templates")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One output the build renders: why, whether its content may have changed (else only its files are
+    rewritten), and what the last build recorded of it."""
+
+    target: Target
+    reasons: tuple[str, ...]
+    content_may_change: bool
+    entry: Entry | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    targets: tuple[Target, ...]  # every selected output, in the brief's order
+    steps: tuple[Step, ...]  # those to render, in the same order
+    formats: tuple[Format, ...]
+
+    def paths(self, step: Step) -> list[PurePosixPath]:
+        return [step.target.path(fmt) for fmt in self.formats]
+
+    def unchanged(self) -> list[str]:
+        """Outputs that stand as the last build left them."""
+        planned = {step.target for step in self.steps}
+        return [str(t.path(fmt)) for t in self.targets if t not in planned for fmt in self.formats]
+
+
+def plan(
+    brief: Brief,
+    manifest: Manifest,
+    chosen: list[Target],
+    formats: tuple[Format, ...],
+    force: bool,
+    today: dt.date,
+) -> Plan:
+    steps = []
+    for target in chosen:
+        entry = manifest.entries.get(target.key)
+        reasons, content = _reasons(brief, target, entry, formats, force, today)
+        if reasons:
+            steps.append(Step(target, reasons, content, entry))
+    return Plan(tuple(chosen), tuple(steps), formats)
+
+
+def _reasons(
+    brief: Brief, target: Target, entry: Entry | None, formats: tuple[Format, ...], force: bool, today: dt.date
+) -> tuple[tuple[str, ...], bool]:
+    """Why this output needs work (empty: it does not), and whether its content may have changed."""
+    from briefgen.builder.deps import changed_keys, current, docx_deps
+
+    if entry is None:
+        return ("new output",), True
+    if force:
+        return ("--force",), True
+    content = changed_keys(entry.deps, current(brief, entry.deps, today))
+    reasons = [_reason(key) for key in content]
+    if "docx" in formats and changed_keys(entry.docx_deps, docx_deps(brief)):
+        reasons.append("reference document or style changed")
+    for fmt in formats:
+        if fmt not in entry.digests or on_disk(brief.root, target.key, fmt) != entry.digests[fmt]:
+            reasons.append(f"{target.path(fmt).name} missing or edited")
+    return tuple(reasons), bool(content)
+
+
+def _reason(key: str) -> str:
+    kind, _, ident = key.partition(":")
+    return f"marking of record {ident} changed" if kind == "marking" else f"{kind} {ident} changed".replace("  ", " ")
+
+
+def on_disk(root: Path, key: str, fmt: str) -> str | None:
+    """Digest of an output file as it stands, or None if it cannot be read."""
+    try:
+        return file_digest(root / OUTPUTS_DIR / f"{key}.{fmt}")
+    except OSError:
+        return None
+
+
+# ---------------------------------------------------------------- the shortcut taken before parsing
+
+
+def current_inputs(root: Path, manifest: Manifest) -> dict[str, str]:
+    """Digests of every input as it stands, including files outside the input folders the last build read (a
+    reference document kept elsewhere in the project)."""
+    return input_digests(root, INPUT_FOLDERS, ["briefgen.yaml", *_loose_inputs(manifest)])
+
+
+def nothing_to_do(
+    root: Path,
+    manifest: Manifest,
+    version: str,
+    memo: str | None,
+    audience: str | None,
+    formats: tuple[Format, ...],
+    today: dt.date,
+) -> bool:
+    """Nothing to do, decided without parsing: same inputs and version as the last complete build, nothing turned
+    stale since, and every selected output still holds the bytes that build wrote."""
+    if not manifest.inputs or manifest.version != version or manifest.inputs != current_inputs(root, manifest):
+        return False
+    if manifest.fresh_until and today >= dt.date.fromisoformat(manifest.fresh_until):
+        return False
+    wanted = selected(manifest, memo, audience)
+    if not wanted:
+        return False
+    for key in wanted:
+        entry = manifest.entries.get(key)
+        if entry is None or any(on_disk(root, key, f) != entry.digests.get(f) for f in formats):
+            return False
+    return True
+
+
+def selected(manifest: Manifest, memo: str | None, audience: str | None) -> list[str]:
+    return [k for k in manifest.all_targets if memo in (None, k.split("/")[0]) and audience in (None, k.split("/")[1])]
+
+
+def _loose_inputs(manifest: Manifest) -> list[str]:
+    """Files outside the input folders that the last complete build read; a manifest is data, so only plain
+    relative paths inside the project count (anything else is not looked at)."""
+    paths = [PurePosixPath(p) for p in manifest.inputs if p != "briefgen.yaml"]
+    return [
+        str(p)
+        for p in paths
+        if p.parts
+        and p.parts[0] not in INPUT_FOLDERS
+        and not p.is_absolute()
+        and ".." not in p.parts
+        and "\0" not in str(p)
+    ]

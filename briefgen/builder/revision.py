@@ -1,0 +1,111 @@
+"""Render one planned output and decide whether it is a new revision.
+
+The body is rendered once (:func:`briefgen.formats.markdown.draft`). Finished with the revision the last build
+recorded, it says whether anything the memo shows has changed: its text, or a record, risk, rank or option it shows
+(a cited record's claim may change without the memo quoting it: the memo still rests on it). If so, the same draft is
+finished again with the next version, today's date and the change note — the late blocks alone are rendered again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from briefgen.analysis.memo_context import History
+from briefgen.builder.manifest import Entry, Snapshot
+from briefgen.builder.outputs import FORMATS, Format, docx_bytes, draft_md, memo_of
+from briefgen.builder.plan import Step
+from briefgen.inputs.files import digest
+from briefgen.inputs.scales import PartialDate
+
+if TYPE_CHECKING:
+    from briefgen.formats.markdown import RenderedMarkdown
+    from briefgen.formats.sandbox import Sandbox
+    from briefgen.inputs.validate import Brief
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A rendered output: its manifest entry and the bytes of each of its files."""
+
+    entry: Entry
+    files: dict[PurePosixPath, bytes]
+
+
+def render_step(brief: Brief, step: Step, formats: tuple[Format, ...], today: dt.date, env: Sandbox) -> Outcome:
+    from briefgen.analysis.assemble import revise
+    from briefgen.builder.changes import change_note, snapshot
+    from briefgen.formats.markdown import finish
+
+    target, entry = step.target, step.entry
+    memo = memo_of(brief, target)
+    first_day = None if memo.date else PartialDate.parse(today)
+    history = History(entry.version, _date(entry.date), entry.changes) if entry else History(1, first_day, ())
+    body = draft_md(brief, target, today, history, env)
+    rendered = finish(body, body.ctx)
+    seen = snapshot(brief, body.ctx, rendered.cited, rendered.option_fields)
+    text_digest = digest(rendered.text.encode("utf-8"))
+    revised = entry is not None and (text_digest != entry.digests.get("content") or seen != entry.snapshot)
+    if entry is not None and step.content_may_change and revised:
+        history = History(
+            entry.version + 1, first_day, change_note(entry.snapshot, seen, _titles(brief), _claims(brief))
+        )
+        first, rendered = rendered, finish(body, revise(body.ctx, memo, history))
+        text_digest = digest(rendered.text.encode("utf-8"))
+        if (first.cited, first.option_fields) != (rendered.cited, rendered.option_fields):
+            seen = snapshot(brief, body.ctx, rendered.cited, rendered.option_fields)  # the late blocks showed more
+    files = _files(brief, step, formats, rendered, memo.date or history.date)
+    same_content = entry is not None and entry.digests.get("content") == text_digest
+    kept: dict[str, str] = {f: d for f, d in entry.digests.items() if f in FORMATS} if entry and same_content else {}
+    return Outcome(_entry(brief, step, rendered, history, seen, text_digest, kept, files, today), files)
+
+
+def _files(
+    brief: Brief, step: Step, formats: tuple[Format, ...], rendered: RenderedMarkdown, date: PartialDate | None
+) -> dict[PurePosixPath, bytes]:
+    files: dict[PurePosixPath, bytes] = {}
+    if "md" in formats:
+        files[step.target.path("md")] = rendered.text.encode("utf-8")
+    if "docx" in formats:
+        files[step.target.path("docx")] = docx_bytes(brief, step.target, rendered, date)
+    return files
+
+
+def _entry(
+    brief: Brief,
+    step: Step,
+    rendered: RenderedMarkdown,
+    history: History,
+    seen: Snapshot,
+    text_digest: str,
+    kept: dict[str, str],
+    files: dict[PurePosixPath, bytes],
+    today: dt.date,
+) -> Entry:
+    from briefgen.builder.deps import content_deps, docx_deps
+
+    target = step.target
+    return Entry(
+        deps=content_deps(
+            brief, target.memo_id, target.audience_id, rendered.templates, rendered.cited, today, rendered.dated
+        ),
+        docx_deps=docx_deps(brief),
+        digests={**kept, "content": text_digest, **{str(p.suffix[1:]): digest(b) for p, b in files.items()}},
+        version=history.version,
+        date=str(history.date) if history.date else None,
+        changes=history.changes,
+        snapshot=seen,
+    )
+
+
+def _date(text: str | None) -> PartialDate | None:
+    return PartialDate.parse(text) if text else None
+
+
+def _claims(brief: Brief) -> dict[str, str]:
+    return {record_id: record.claim for record_id, record in brief.records.items()}
+
+
+def _titles(brief: Brief) -> dict[str, str]:
+    return {option_id: option.title for option_id, option in brief.options.items()}

@@ -1,0 +1,32 @@
+"""The Jinja environment every template renders in: the immutable sandbox with StrictUndefined, a loader confined to
+``templates/`` (links out are refused), and briefgen's filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from briefgen.formats.filters import escape_cell, escape_md, first_sentence, level_label, long_date, portion_mark
+from briefgen.formats.sandbox import ConfinedLoader, Sandbox
+
+
+def environment(templates: Path) -> Sandbox:
+    env = Sandbox(
+        loader=ConfinedLoader(str(templates)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(
+        md=escape_md,
+        cell=escape_cell,
+        level=level_label,
+        date=long_date,
+        portion=portion_mark,
+        first_sentence=first_sentence,
+    )
+    return env
