@@ -122,6 +122,9 @@ def schema(kind: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["md", "docx"]), default=None, help="Build only this format.")
 @click.option("--force", is_flag=True, help="Render every output even if its inputs did not change.")
 @click.option("--dry-run", is_flag=True, help="List what would be rebuilt and why; write nothing.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Render on N processes (default: one per core)."
+)
 @as_of_option
 @click.pass_context
 def build(
@@ -132,6 +135,7 @@ def build(
     fmt: str | None,
     force: bool,
     dry_run: bool,
+    jobs: int | None,
     as_of: dt.date | None,
 ) -> None:
     """Render memos to outputs/<memo>/<audience>.md and .docx, rebuilding only what changed."""
@@ -149,6 +153,7 @@ def build(
             as_of,
             progress=_progress(),
             on_wait=_say,
+            jobs=jobs,
         ),
     )
     click.echo(str(result))

@@ -6,10 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 from briefgen import __version__
+from briefgen.builder.cache import load_brief
 from briefgen.builder.manifest import input_digests, read_manifest
 from briefgen.errors import InputError
 from briefgen.inputs.load import BRIEF_FILE, TEMPLATES_DIR
-from briefgen.inputs.project import Summary, load, stale_problems
+from briefgen.inputs.project import Summary, project_root, stale_problems, stale_records
 from briefgen.inputs.scales import reference_date
 
 
@@ -18,7 +19,7 @@ def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date |
     error too."""
     from briefgen.formats.faults import compile_templates  # Jinja only when templates are compiled
 
-    brief = load(path)
+    _, brief = load_brief(project_root(path))  # unchanged files' data from the build's parse cache
     today = reference_date(as_of)
     if _templates_changed_since_last_build(brief.root):
         broken = compile_templates(brief.root / TEMPLATES_DIR, [a.template for a in brief.spec.audiences.values()])
@@ -26,9 +27,9 @@ def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date |
         broken = []  # the last complete build rendered every audience through these very templates
     if broken:
         raise InputError(e.problem for e in broken)
-    stale = stale_problems(brief, today)
+    stale = stale_records(brief, today)  # their lines (which may mean parsing a cached file again) only if refused
     if strict and stale:
-        raise InputError(stale)
+        raise InputError(stale_problems(brief, today))
     return Summary(
         root=brief.root,
         title=brief.spec.title,
@@ -37,7 +38,7 @@ def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date |
         options=len(brief.options),
         memos=len(brief.spec.memos),
         outputs=sum(len(m.audiences) for m in brief.spec.memos),
-        stale=tuple(sorted({p.message.split()[0] for p in stale})),
+        stale=tuple(sorted({record_id for record_id, _ in stale})),
         stale_after=brief.spec.stale_after,
     )
 

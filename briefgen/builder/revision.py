@@ -20,6 +20,7 @@ from briefgen.inputs.files import digest
 from briefgen.inputs.scales import PartialDate
 
 if TYPE_CHECKING:
+    from briefgen.formats.docx.document import WordRenderer
     from briefgen.formats.markdown import RenderedMarkdown
     from briefgen.formats.sandbox import Sandbox
     from briefgen.inputs.validate import Brief
@@ -33,7 +34,14 @@ class Outcome:
     files: dict[PurePosixPath, bytes]
 
 
-def render_step(brief: Brief, step: Step, formats: tuple[Format, ...], today: dt.date, env: Sandbox) -> Outcome:
+def render_step(
+    brief: Brief,
+    step: Step,
+    formats: tuple[Format, ...],
+    today: dt.date,
+    env: Sandbox,
+    word: WordRenderer | None = None,
+) -> Outcome:
     from briefgen.analysis.assemble import revise
     from briefgen.builder.changes import change_note, snapshot
     from briefgen.formats.markdown import finish
@@ -55,20 +63,25 @@ def render_step(brief: Brief, step: Step, formats: tuple[Format, ...], today: dt
         text_digest = digest(rendered.text.encode("utf-8"))
         if (first.cited, first.option_fields) != (rendered.cited, rendered.option_fields):
             seen = snapshot(brief, body.ctx, rendered.cited, rendered.option_fields)  # the late blocks showed more
-    files = _files(brief, step, formats, rendered, memo.date or history.date)
+    files = _files(brief, step, formats, rendered, memo.date or history.date, word)
     same_content = entry is not None and entry.digests.get("content") == text_digest
     kept: dict[str, str] = {f: d for f, d in entry.digests.items() if f in FORMATS} if entry and same_content else {}
     return Outcome(_entry(brief, step, rendered, history, seen, text_digest, kept, files, today), files)
 
 
 def _files(
-    brief: Brief, step: Step, formats: tuple[Format, ...], rendered: RenderedMarkdown, date: PartialDate | None
+    brief: Brief,
+    step: Step,
+    formats: tuple[Format, ...],
+    rendered: RenderedMarkdown,
+    date: PartialDate | None,
+    word: WordRenderer | None,
 ) -> dict[PurePosixPath, bytes]:
     files: dict[PurePosixPath, bytes] = {}
     if "md" in formats:
         files[step.target.path("md")] = rendered.text.encode("utf-8")
     if "docx" in formats:
-        files[step.target.path("docx")] = docx_bytes(brief, step.target, rendered, date)
+        files[step.target.path("docx")] = docx_bytes(brief, step.target, rendered, date, word)
     return files
 
 

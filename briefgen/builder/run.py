@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.builder.cache import LEGACY_CACHE, read_cache, write_cache
+from briefgen.builder.cache import LEGACY_CACHE, load_brief, read_cache, write_cache
 from briefgen.builder.lock import build_lock
 from briefgen.builder.manifest import LEGACY_MANIFEST, Manifest, input_digests, read_manifest, write_manifest
 from briefgen.builder.outputs import FORMATS, OUTPUTS_DIR, Format, Target, render, targets
@@ -59,8 +59,10 @@ def build(
     as_of: dt.date | None = None,
     progress: Progress | None = None,
     on_wait: Callable[[str], None] | None = None,
+    jobs: int | None = None,
 ) -> BuildResult:
-    """Rebuild the outputs whose dependencies changed (all with ``force``), writing only bytes that differ."""
+    """Rebuild the outputs whose dependencies changed (all with ``force``), writing only bytes that differ; render on
+    ``jobs`` processes (default: one per core; 1: in this process)."""
     root = project_root(path)
     today = reference_date(as_of)
     formats = FORMATS if fmt is None else (fmt,)
@@ -74,7 +76,7 @@ def build(
         work = plan(brief, manifest, targets(brief, memo, audience), formats, force, today)
         if dry_run:
             return BuildResult((), tuple(work.unchanged()), _planned(work), True)
-        outcomes = _render(brief, work, today, progress)
+        outcomes = _render(brief, work, today, progress, jobs)
         written, unchanged = _write(root, work, outcomes)
         complete = memo is None and audience is None and fmt is None
         removed, kept = _record(root, brief, files, cache, manifest, outcomes, today, complete)
@@ -98,26 +100,33 @@ def _locked(root: Path, dry_run: bool, on_wait: Callable[[str], None] | None) ->
 
 
 def _load(root: Path, cache: dict[str, tuple[str, object]]) -> tuple[ProjectFiles, Brief]:
-    from briefgen.inputs.load import load_project
-    from briefgen.inputs.validate import validate_project
-
-    files = load_project(root, cache)
-    return files, validate_project(files)
+    return load_brief(root, cache)
 
 
 def _planned(work: Plan) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((str(path), step.reasons) for step in work.steps for path in sorted(work.paths(step)))
 
 
-def _render(brief: Brief, work: Plan, today: dt.date, progress: Progress | None) -> dict[Target, Outcome | None]:
-    """Each planned output rendered (None for an output that stands); nothing written yet."""
+def _render(
+    brief: Brief, work: Plan, today: dt.date, progress: Progress | None, jobs: int | None = None
+) -> dict[Target, Outcome | None]:
+    """Each planned output rendered (None for an output that stands), on ``jobs`` processes (default: every core;
+    :mod:`~briefgen.builder.pool`); nothing written yet. The templates are compiled and the Word reference prepared
+    once, before any worker starts."""
+    from briefgen.builder.outputs import word_renderer
+    from briefgen.builder.pool import render_all
     from briefgen.builder.revision import render_step
     from briefgen.formats.markdown import environment
 
     env = environment(brief.root / TEMPLATES_DIR)
+    word = word_renderer(brief) if "docx" in work.formats and work.steps else None
+
+    def one(step: Step) -> Outcome:
+        return render_step(brief, step, work.formats, today, env, word)
+
     outcomes: dict[Target, Outcome | None] = dict.fromkeys(work.targets)
-    for step in progress(work.steps) if progress else work.steps:
-        outcomes[step.target] = render_step(brief, step, work.formats, today, env)
+    rendered = render_all(work.steps, one, jobs, progress, lambda step: str(step.target.path(work.formats[0])))
+    outcomes.update((step.target, outcome) for step, outcome in zip(work.steps, rendered, strict=True))
     return outcomes
 
 
