@@ -1,5 +1,5 @@
 """The Word stage at scale: the reference is prepared once per build, every part a memo does not change is reused as
-compressed once, the zip is exactly what :mod:`zipfile` writes, and a long table costs the same per row as a short one."""
+compressed once, the zip is exactly what :mod:`zipfile` writes, and a long table costs per row what a short one does."""
 
 from __future__ import annotations
 
@@ -64,7 +64,12 @@ def test_a_build_prepares_the_reference_once(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(WordRenderer, "of", counted)
     read = []
     real_read = outputs.reference_bytes
-    monkeypatch.setattr(outputs, "reference_bytes", lambda brief: read.append(1) or real_read(brief))
+
+    def counted_read(brief: Any) -> bytes:
+        read.append(brief)
+        return real_read(brief)
+
+    monkeypatch.setattr(outputs, "reference_bytes", counted_read)
     result = build(root, as_of=dt.date(2026, 11, 23), jobs=1)
     assert len([p for p in result.written if p.endswith(".docx")]) == 3
     assert len(prepared) == len(read) == 1

@@ -64,7 +64,7 @@ def load_brief(root: Path, cache: Mapping[str, tuple[str, Any]] | None = None) -
 def collector_paused() -> Iterator[None]:
     """The cyclic garbage collector off while a brief is loaded: loading makes hundreds of thousands of objects that
     all stay alive, and the collector, run every few hundred allocations, would walk the growing heap again and again
-    (a tenth of a 50,000-record load, and growing faster than the brief). Loading makes no garbage cycles to speak of."""
+    (a quarter of a 50,000-record check, growing faster than the brief). Loading makes few garbage cycles."""
     enabled = gc.isenabled()
     gc.disable()
     try:
