@@ -32,6 +32,11 @@ def project(root: Path) -> Path:
     return build_tree(root, {"briefgen.yaml": MANY})
 
 
+def memos(root: Path) -> dict[str, bytes]:
+    """Every output file (not the lock note, which names the build that wrote it)."""
+    return {path: data for path, data in snapshot(root / "outputs").items() if path != ".lock"}
+
+
 def pooled(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count the builds that went through the pool."""
     calls: list[int] = []
@@ -51,15 +56,15 @@ def test_parallel_and_serial_builds_are_byte_identical(tmp_path: Path, monkeypat
     build(serial, as_of=TODAY, jobs=1)
     build(parallel, as_of=TODAY, jobs=2)
     assert calls == [2]
-    assert snapshot(serial / "outputs") == snapshot(parallel / "outputs")
+    assert memos(serial) == memos(parallel)
     assert (serial / MANIFEST_PATH).read_bytes() == (parallel / MANIFEST_PATH).read_bytes()
-    assert len([p for p in snapshot(parallel / "outputs") if p.endswith(".docx")]) == 12
+    assert len([p for p in memos(parallel) if p.endswith(".docx")]) == 12
     for root in (serial, parallel):  # a revision: change notes, versions and dates are the same too
         evidence = root / "evidence" / "src-one.yaml"
         evidence.write_text(evidence.read_text().replace("Something happened.", "Something else entirely."))
     first, second = build(serial, as_of=TODAY, jobs=1), build(parallel, as_of=TODAY, jobs=2)
     assert first == second and first.written
-    assert snapshot(serial / "outputs") == snapshot(parallel / "outputs")
+    assert memos(serial) == memos(parallel)
     assert (serial / MANIFEST_PATH).read_bytes() == (parallel / MANIFEST_PATH).read_bytes()
 
 
@@ -107,7 +112,7 @@ def test_a_worker_that_dies_is_one_clean_error_and_nothing_is_written(
 
     monkeypatch.setattr(revision, "render_step", dies_on_one)
     before = snapshot(root)
-    with pytest.raises(RenderError, match=r"outputs/memo-1/working-level\.md: a render worker stopped unexpectedly"):
+    with pytest.raises(RenderError, match=r"a render worker stopped unexpectedly .* before outputs/memo-\d/"):
         build(root, as_of=TODAY, jobs=2)
     assert snapshot(root) == before
     result = CliRunner().invoke(main, ["build", "-p", str(root), "-j", "2", "--as-of", "2026-11-23"])

@@ -8,7 +8,7 @@ the note), risk levels and ranks that moved, and options whose definitions were 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, is_dataclass
+from dataclasses import fields, is_dataclass
 
 from briefgen.analysis.memo_context import MemoContext
 from briefgen.builder.deps import resolve
@@ -31,10 +31,14 @@ def snapshot(brief: Brief, ctx: MemoContext, cited: Iterable[str], fields: Mappi
 
 
 def _plain(value: object) -> object:
+    """JSON-able data of a view: what :func:`dataclasses.asdict` gives (so fingerprints stay as they were), without
+    its deep copies."""
     if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
-    if isinstance(value, tuple):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value
 
 

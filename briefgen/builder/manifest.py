@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -56,6 +56,19 @@ class Entry:
     changes: tuple[str, ...]
     snapshot: Snapshot
 
+    def to_json(self) -> dict[str, Any]:
+        """The entry as JSON data (what :func:`dataclasses.asdict` gives, without its deep copies)."""
+        snap = self.snapshot
+        return {
+            "deps": self.deps,
+            "docx_deps": self.docx_deps,
+            "digests": self.digests,
+            "version": self.version,
+            "date": self.date,
+            "changes": list(self.changes),
+            "snapshot": {"records": snap.records, "risks": snap.risks, "ranks": snap.ranks, "options": snap.options},
+        }
+
     @classmethod
     def from_json(cls, data: object) -> Entry:
         """An entry as :meth:`Manifest.to_json` wrote it; ValueError for anything else."""
@@ -101,7 +114,7 @@ class Manifest:
             "inputs": self.inputs,
             "all_targets": list(self.all_targets),
             "fresh_until": self.fresh_until,
-            "entries": {key: asdict(entry) for key, entry in sorted(self.entries.items())},
+            "entries": {key: entry.to_json() for key, entry in sorted(self.entries.items())},
         }
         # Compact: json's C encoder writes it (an indented manifest goes through the pure-Python one, 9x slower).
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"

@@ -85,9 +85,10 @@ def _collected(
         try:
             ok, value = futures[index].result()
         except BrokenProcessPool:
-            raise RenderError(
-                f"{describe(step)}: a render worker stopped unexpectedly (killed, or out of memory)"
-            ) from None
+            message = (
+                f"a render worker stopped unexpectedly (killed, or out of memory) before {describe(step)} was rendered"
+            )
+            raise RenderError(f"{message}; nothing was written") from None
         if not ok:
             raise value
         results.append(value)

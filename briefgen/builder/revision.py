@@ -57,7 +57,7 @@ def render_step(
     revised = entry is not None and (text_digest != entry.digests.get("content") or seen != entry.snapshot)
     if entry is not None and step.content_may_change and revised:
         history = History(
-            entry.version + 1, first_day, change_note(entry.snapshot, seen, _titles(brief), _claims(brief))
+            entry.version + 1, first_day, change_note(entry.snapshot, seen, _titles(brief), _claims(brief, seen))
         )
         first, rendered = rendered, finish(body, revise(body.ctx, memo, history))
         text_digest = digest(rendered.text.encode("utf-8"))
@@ -116,8 +116,9 @@ def _date(text: str | None) -> PartialDate | None:
     return PartialDate.parse(text) if text else None
 
 
-def _claims(brief: Brief) -> dict[str, str]:
-    return {record_id: record.claim for record_id, record in brief.records.items()}
+def _claims(brief: Brief, seen: Snapshot) -> dict[str, str]:
+    """The claims a change note may quote: of the records the memo now shows (not a copy of every claim)."""
+    return {record_id: brief.records[record_id].claim for record_id in seen.records}
 
 
 def _titles(brief: Brief) -> dict[str, str]:
