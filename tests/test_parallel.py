@@ -112,7 +112,7 @@ def test_a_worker_that_dies_is_one_clean_error_and_nothing_is_written(
 
     monkeypatch.setattr(revision, "render_step", dies_on_one)
     before = snapshot(root)
-    with pytest.raises(RenderError, match=r"a render worker stopped unexpectedly .* before outputs/memo-\d/"):
+    with pytest.raises(RenderError, match=r"a render worker stopped unexpectedly .* before outputs/"):
         build(root, as_of=TODAY, jobs=2)
     assert snapshot(root) == before
     result = CliRunner().invoke(main, ["build", "-p", str(root), "-j", "2", "--as-of", "2026-11-23"])
