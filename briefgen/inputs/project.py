@@ -47,6 +47,7 @@ class Summary:
     outputs: int
     stale: tuple[str, ...]
     stale_after: str
+    notes: tuple[str, ...] = ()  # what check did not refuse but the analyst should know (styles briefgen added)
 
     def __str__(self) -> str:
         line = (
@@ -55,7 +56,7 @@ class Summary:
         )
         if self.stale:
             line += f"; {len(self.stale)} cited records older than {self.stale_after} (check --strict fails on them)"
-        return line
+        return "\n".join([line, *self.notes])
 
 
 def cited_records(brief: Brief) -> dict[str, str]:

@@ -134,6 +134,36 @@ _LISTS = (
 )
 
 
+def default_style(name: str) -> tuple[str, str, str, str]:
+    """briefgen's own definition of a style the renderer uses (by its UI name, "Heading 1"), for a house template
+    that lacks it: (type, pPr children, rPr children, UI name of the style it is based on)."""
+    for internal, ppr, rpr in _PARAGRAPH_STYLES:
+        if BabelFish.internal2ui(internal) == name:
+            return "paragraph", ppr, rpr, _BASED_ON.get(name, "Normal")
+    for char_name, rpr in _CHARACTER_STYLES:
+        if char_name == name:
+            return "character", "", rpr, "Default Paragraph Font"
+    if name == "Normal":
+        return "paragraph", "", "", ""
+    if name == "Table Grid":
+        return "table", _SINGLE, "", "Normal Table"
+    raise KeyError(name)
+
+
+def table_properties() -> str:
+    """The ``w:tblPr`` of briefgen's "Table Grid": thin grey borders, narrow cell margins."""
+    start = _TABLE_STYLE.index("<w:tblPr>")
+    return _TABLE_STYLE[start : _TABLE_STYLE.index("</w:tblPr>") + len("</w:tblPr>")]
+
+
+def list_format(name: str) -> tuple[str, str, int]:
+    """(numFmt, level text, depth) of briefgen's numbering for list style ``name``."""
+    for index, (style_id, fmt, text) in enumerate(_LISTS):
+        if style_id == name.replace(" ", ""):
+            return fmt, text, index % 3 + 1
+    raise KeyError(name)
+
+
 def build_reference_docx() -> bytes:
     """The reference document's bytes; identical on every run."""
     document = docx.Document()
