@@ -179,6 +179,23 @@ def _progress() -> Callable[[Any], Any] | None:
     return lambda items: track(list(items), description="Rendering", transient=True, console=None)
 
 
+@main.group()
+def style() -> None:
+    """The house style Word output is written in (style.reference in briefgen.yaml)."""
+
+
+@style.command("export")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.pass_context
+def style_export(ctx: click.Context, file: str, force: bool) -> None:
+    """Write briefgen's full reference document to FILE, every style shown, to restyle in Word."""
+    from briefgen.builder.style import export_style
+
+    path = _run(ctx, lambda: export_style(file, force))
+    click.echo(f"wrote {path}: restyle it in Word, then set style: {{reference: ...}} in briefgen.yaml")
+
+
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.pass_context

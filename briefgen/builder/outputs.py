@@ -116,6 +116,7 @@ def docx_bytes(brief: Brief, target: Target, rendered: RenderedMarkdown, date: P
         keywords=f"{target.audience_id}; {rendered.marking.value}",
         created=dt.datetime(created.year, created.month, created.day, tzinfo=dt.UTC),
         reference_name=brief.spec.style.reference,
+        organisation=brief.spec.organisation or "",
     )
     return markdown_to_docx(rendered.text, settings)
 
