@@ -389,7 +389,7 @@ def test_missing_styles_are_added_from_the_defaults_and_used() -> None:
     broken = without_styles(reference(), "ListBullet3", "CodeChar")
     assert open_reference(broken, "custom.docx").added == ("List Bullet 3", "Code Char")
     document = opened(render("- a\n  - b\n    - c\n\n`x`", reference=broken))
-    styles = {p.text: p.style.name for p in document.paragraphs}
+    styles = {p.text: p.style.name if p.style else "" for p in document.paragraphs}
     assert styles["c"] == "List Bullet 3"
     runs = [r for p in document.paragraphs for r in p.runs if r.text == "x"]
     assert runs and runs[0].style.name == "Code Char"

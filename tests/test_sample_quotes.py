@@ -150,7 +150,7 @@ def _folded_article(source_id: str) -> str:
     if not SEEDS_DIR.is_dir():
         pytest.skip(
             f"seed articles not found at {SEEDS_DIR}: put them in ../shared/seeds or set BRIEFGEN_SEEDS "
-            "(README: \"The sample brief's seed articles\")"
+            '(README: "The sample brief\'s seed articles")'
         )
     if source_id not in _ARTICLES:
         name = SEED_FILES.get(source_id)

@@ -13,14 +13,15 @@ import re
 from briefgen.inputs.validate import Brief
 
 # Words that make an author an organisation (matched case-insensitively, whole words).
-_ORGANISATION_WORDS = frozenset(
-    """academy administration agency alliance army assembly association authority bank board bureau center centre
-    college commission committee company congress corp corporation council court daily department editors editorial
-    federation force forum foundation fund government group house inc initiative institute institution journal lab
-    laboratory league library llc ltd magazine ministry nations navy network news office organisation organization
-    parliament police post press program programme project radio republic research review school secretariat senate
-    service services society staff states team television times tribune union university of the for on at""".split()
-)
+_WORDS = """
+academy administration agency alliance army assembly association authority bank board bureau center centre
+college commission committee company congress corp corporation council court daily department editors editorial
+federation force forum foundation fund government group house inc initiative institute institution journal lab
+laboratory league library llc ltd magazine ministry nations navy network news office organisation organization
+parliament police post press program programme project radio republic research review school secretariat senate
+service services society staff states team television times tribune union university of the for on at
+"""
+_ORGANISATION_WORDS = frozenset(_WORDS.split())
 _PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "bin", "ibn"})
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _NAME_WORD = re.compile(r"^(?:[A-Z][a-z]?\.?|[A-ZÀ-Þ][\w'’-]*[a-zß-ÿ][\w'’-]*|[A-Z]\.(?:[A-Z]\.)*)$")

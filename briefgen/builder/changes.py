@@ -116,8 +116,8 @@ def change_note(
     seen: Visible | None = None,
 ) -> tuple[str, ...]:
     """One line per change, in a stable order: the memo's own text, records (with a count of what is now
-    withheld), risks, ranks, options. ``claims`` gives the current claim of records the new revision shows; ``seen`` says
-    what the audience may see now (without it, nothing is taken to be withheld)."""
+    withheld), risks, ranks, options. ``claims`` gives the current claim of records the new revision shows;
+    ``seen`` says what the audience may see now (without it, nothing is taken to be withheld)."""
     withheld = seen.withheld if seen else (lambda kind, ident: False)
     lines = [
         f"{label} revised"

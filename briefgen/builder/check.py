@@ -84,7 +84,9 @@ def _render_problem(brief: Brief, memo_id: str, audience_id: str, today: dt.date
     try:
         body = draft_md(brief, Target(memo_id, audience_id), today, History(), env)
         finish(body, body.ctx)
-        revised = replace(body.ctx, version=2, changes=(EXAMPLE_CHANGE,), date=body.ctx.date or PartialDate.parse(today))
+        revised = replace(
+            body.ctx, version=2, changes=(EXAMPLE_CHANGE,), date=body.ctx.date or PartialDate.parse(today)
+        )
         finish(body, revised)
     except TemplateError as err:
         return err.problem

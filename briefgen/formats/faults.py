@@ -101,8 +101,9 @@ def _references(tree: nodes.Template) -> list[tuple[str, int]]:
     for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
         if isinstance(node, nodes.Include) and node.ignore_missing:
             continue
-        if isinstance(node.template, nodes.Const) and isinstance(node.template.value, str):
-            found.append((node.template.value, node.lineno))
+        template = getattr(node, "template", None)
+        if isinstance(template, nodes.Const) and isinstance(template.value, str):
+            found.append((template.value, node.lineno))
     return found
 
 

@@ -12,9 +12,9 @@ from docx.document import Document
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
-from docx.parts.numbering import NumberingPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
+from docx.parts.numbering import NumberingPart
 from docx.shared import Twips
 
 from briefgen.formats.docx import house

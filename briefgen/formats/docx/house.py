@@ -193,7 +193,14 @@ def _add_samples(document: Document) -> None:
             document.add_paragraph(f"{name}: {purpose}", name)
     table = document.add_table(rows=2, cols=2, style="Table Grid")
     for cell, (text, name) in zip(
-        table._cells, [("Table Heading", "Table Heading"), ("header cells", "Table Heading"), ("Table Text", "Table Text"), ("table cells", "Table Text")], strict=True
+        table._cells,
+        [
+            ("Table Heading", "Table Heading"),
+            ("header cells", "Table Heading"),
+            ("Table Text", "Table Text"),
+            ("table cells", "Table Text"),
+        ],
+        strict=True,
     ):
         cell.paragraphs[0].text = text
         cell.paragraphs[0].style = document.styles[name]

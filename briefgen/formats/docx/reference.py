@@ -153,7 +153,8 @@ def _required_styles(document: Document, name: str) -> tuple[dict[str, Element],
         style = index.find(style_name, kind)
         if style is None and (named := index.named(style_name)) is not None:
             problems.append(
-                f"style {style_name!r} is a {named.get(w('type'))} style, expected a {kind} style (needed for {purpose})"
+                f"style {style_name!r} is a {named.get(w('type'))} style, expected a {kind} style "
+                f"(needed for {purpose})"
             )
         elif style is None:
             missing.append(style_name)
