@@ -39,5 +39,7 @@ class Waiver(_Frozen):
 
 
 class LintSettings(_Frozen):
-    off: dict[Name, Reason] = Field(default_factory=dict, description="rule name -> why it is off for the brief")
+    ignore: dict[Name, Reason] = Field(
+        default_factory=dict, description="rule name -> why it is turned off for the whole brief"
+    )
     waive: tuple[Waiver, ...] = Field(default=(), description="one rule turned off for one item, with the reason")

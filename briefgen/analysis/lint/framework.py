@@ -6,7 +6,7 @@ Adding a rule is one line in ``analysis/lint/rules.py``. A finding names an *ite
 or memo paragraph id) so that one rule can be waived for one item in briefgen.yaml, with a reason::
 
     lint:
-      off: {estimative-columns: "the memo quotes both columns of ICD 203 on purpose"}
+      ignore: {estimative-columns: "the memo quotes both columns of ICD 203 on purpose"}
       waive:
         - {rule: hedge-dropped, item: E-018, reason: "the claim keeps the author's own hedge"}
 
@@ -231,12 +231,12 @@ def run_rules(rules: Iterable[Rule], ctx: Context) -> list[LintWarning]:
     used: set[int] = set()
     out: list[LintWarning] = []
     for rule in rules:
-        if rule.name in settings.off:
+        if rule.name in settings.ignore:
             continue
         for finding in rule.check(ctx):
-            waiver = _waiver_for(waivers, rule.name, finding.item)
-            if waiver is not None:
-                used.add(waiver)
+            waived = _waiver_for(waivers, rule.name, finding.item)
+            if waived is not None:
+                used.add(waived)
                 continue
             doc, loc = finding.where.doc, finding.where.loc
             out.append(
@@ -244,7 +244,7 @@ def run_rules(rules: Iterable[Rule], ctx: Context) -> list[LintWarning]:
             )
     doc = ctx.brief.files.brief
     for i, waiver in enumerate(settings.waive):
-        if i not in used and waiver.rule not in settings.off and WAIVER_UNUSED not in settings.off:
+        if i not in used and waiver.rule not in settings.ignore and WAIVER_UNUSED not in settings.ignore:
             loc = ("lint", "waive", i)
             message = f"waives {waiver.rule} for {waiver.item}, which has no such warning: remove the waiver"
             out.append(LintWarning(doc.path, doc.line_of(loc), field_path(loc), message, WAIVER_UNUSED, waiver.item))
@@ -267,8 +267,8 @@ def settings_problems(rules: Iterable[Rule], ctx: Context) -> list[Problem]:
     settings = ctx.brief.spec.lint
     doc = ctx.brief.files.brief
     problems: list[Problem] = []
-    for name in settings.off:
-        problems += _unknown(doc, ("lint", "off", name), name, names, "rule")
+    for name in settings.ignore:
+        problems += _unknown(doc, ("lint", "ignore", name), name, names, "rule")
     items = known_items(ctx)
     for i, waiver in enumerate(settings.waive):
         problems += _unknown(doc, ("lint", "waive", i, "rule"), waiver.rule, names, "rule")
