@@ -228,7 +228,7 @@ def _json_items(text: str, path: str) -> Iterator[tuple[int, object]]:
         try:
             item, index = decoder.raw_decode(text, index)
         except json.JSONDecodeError as exc:
-            yield line, Problem(path, exc.lineno, "", f"malformed CSL-JSON item: {exc.msg}")
+            yield line, Problem(path, line, "", f"malformed CSL-JSON item: {exc.msg} (line {exc.lineno})")
             return
         yield line, item
 

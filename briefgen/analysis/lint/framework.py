@@ -8,7 +8,9 @@ or memo paragraph id) so that one rule can be waived for one item in briefgen.ya
     lint:
       ignore: {estimative-columns: "the memo quotes both columns of ICD 203 on purpose"}
       waive:
-        - {rule: hedge-dropped, item: E-018, reason: "the claim keeps the author's own hedge"}
+        - rule: hedge-dropped
+          item: kazakhstan-space.background[2]     # as the warning names it, after the rule
+          reason: the claim keeps the author's own hedge
 
 Unknown rule names and items are errors (with a did-you-mean); a waiver that waives nothing is a warning."""
 
@@ -29,7 +31,8 @@ from briefgen.inputs.validate import Brief
 
 @dataclass(frozen=True, order=True)
 class LintWarning:
-    """One warning, reported like an error: ``path:line: field: message [rule]``."""
+    """One warning, reported like an error: ``path:line: field: message [rule: item]`` (the item is what a waiver
+    names)."""
 
     path: str
     line: int
@@ -42,7 +45,7 @@ class LintWarning:
         return f"{self.problem()}"
 
     def problem(self) -> Problem:
-        return Problem(self.path, self.line, self.field, f"{self.message} [{self.rule}]")
+        return Problem(self.path, self.line, self.field, f"{self.message} [{self.rule}: {self.item}]")
 
 
 @dataclass(frozen=True)
