@@ -282,3 +282,11 @@ def test_the_sample_verifies_and_fails_on_a_changed_quote(tmp_path: Path) -> Non
     path.write_text(path.read_text().replace("greatly diminished", "already removed", 1))
     code, out = run_verify(root)
     assert code == 1 and "[-already removed-] {+greatly diminished+}" in out
+
+
+def test_the_sample_meets_its_own_standard() -> None:
+    """check --strict (stale evidence, verify, every lint rule) passes on the sample at its memo's date."""
+    if not SEEDS.is_dir() and not os.environ.get("CI"):
+        pytest.skip(f"seed articles not found at {SEEDS}")
+    result = CliRunner().invoke(main, ["check", "-p", str(REPO), "--strict", "--as-of", "2026-11-23"])
+    assert result.exit_code == 0, result.output

@@ -14,7 +14,10 @@ HEDGES = Lexicon(
     (
         ("possibility", ("may", "might", "could", "possibly", "possible", "perhaps", "potentially")),
         ("condition", ("would", "if")),
-        ("hearsay", ("reportedly", "allegedly", "alleged", "is said to", "are said to", "reports indicate")),
+        (
+            "hearsay",
+            ("reportedly", "reported", "allegedly", "alleged", "is said to", "are said to", "reports indicate"),
+        ),
         (
             "perception",
             (
@@ -35,6 +38,7 @@ HEDGES = Lexicon(
                 "plans to",
                 "plan to",
                 "planning to",
+                "meant to",
                 "planned",
                 "aims to",
                 "aim to",
