@@ -53,7 +53,8 @@ def fold(text: str, casefold: bool = True) -> Folded:
     text = _ESCAPE.sub("", text)
     text = _DASH_SPACE.sub("-", text)  # "coopera-\ntion", "dual - use", "15 – 20": one form each
     text = _LETTER_HYPHEN.sub("", text)
-    text = _SPACE.sub(" ", text).strip()
+    # A dash at either end would join the next word in the source ("A- After" folds to "aafter"): not part of it.
+    text = _SPACE.sub(" ", text).strip().strip("-").strip()
     return _take_marks(text, casefold)
 
 
