@@ -7,15 +7,16 @@ from pathlib import Path
 
 from briefgen import __version__
 from briefgen.builder.manifest import input_digests, read_manifest
-from briefgen.errors import InputError
+from briefgen.errors import InputError, StrictFailure
 from briefgen.inputs.load import BRIEF_FILE, TEMPLATES_DIR
 from briefgen.inputs.project import Summary, load, stale_problems
 from briefgen.inputs.scales import reference_date
 
 
 def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date | None = None) -> Summary:
-    """Validate the project, compile its templates and summarise it; with ``strict``, stale cited evidence is an
-    error too."""
+    """Validate the project, compile its templates, lint it and summarise it. With ``strict``, stale cited evidence,
+    quotes not found in their source texts (verify) and lint warnings fail it too."""
+    from briefgen.analysis.lint import lint
     from briefgen.formats.faults import compile_templates  # Jinja only when templates are compiled
 
     brief = load(path)
@@ -27,8 +28,13 @@ def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date |
     if broken:
         raise InputError(e.problem for e in broken)
     stale = stale_problems(brief, today)
-    if strict and stale:
-        raise InputError(stale)
+    warnings = tuple(w.problem() for w in lint(brief, today))
+    if strict:
+        from briefgen.builder.verify import verify_brief
+
+        errors = [*stale, *verify_brief(brief).problems]
+        if errors or warnings:
+            raise StrictFailure(errors, warnings)
     return Summary(
         root=brief.root,
         title=brief.spec.title,
@@ -39,6 +45,7 @@ def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date |
         outputs=sum(len(m.audiences) for m in brief.spec.memos),
         stale=tuple(sorted({p.message.split()[0] for p in stale})),
         stale_after=brief.spec.stale_after,
+        warnings=warnings,
     )
 
 
