@@ -10,8 +10,12 @@ from pathlib import Path
 import pytest
 from briefs import BRIEF, build_tree, snapshot
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefgen.analysis.lint import RULES, lint
+from briefgen.analysis.lint.drift import ATTRIBUTIONS, HEDGES, REPORTED
+from briefgen.analysis.lint.estimative import ESTIMATIVE
 from briefgen.analysis.lint.framework import Context, Finding, Rule, memo_concerns, run_rules
 from briefgen.cli import main
 from briefgen.errors import InputError
@@ -348,3 +352,24 @@ def test_a_rule_from_another_module_plugs_in_with_one_line(tmp_path: Path) -> No
 def test_rule_names_are_unique_and_kebab_case() -> None:
     names = [r.name for r in RULES]
     assert len(names) == len(set(names)) and all(re.fullmatch(r"[a-z]+(-[a-z]+)*", n) for n in names)
+
+
+_LEXICONS = (HEDGES, ATTRIBUTIONS, REPORTED, ESTIMATIVE)
+_PHRASES = sorted({p for lexicon in _LEXICONS for _, ps in lexicon.groups for p in ps if not p.startswith("re:")})
+_VOCABULARY = [*_PHRASES, *(w for p in _PHRASES for w in p.split()), "Russia", "remote", "sensing", "2024", "'s"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_VOCABULARY), max_size=25), st.sampled_from([" ", "  ", "\n", "-", ""]))
+def test_the_lexicon_prefilter_never_changes_what_is_found(words: list[str], glue: str) -> None:
+    """A text is searched only if it holds a word some phrase starts with: the same phrases are found either way."""
+    from briefgen.analysis.lint.text import _compiled
+
+    text = glue.join(words)
+    for lexicon in _LEXICONS:
+        pattern, names, _ = _compiled(lexicon.groups)
+        unfiltered = [
+            (names[next(i for i, g in enumerate(m.groups()) if g is not None)], m.group(0))
+            for m in pattern.finditer(text)
+        ]
+        assert lexicon.find(text) == unfiltered

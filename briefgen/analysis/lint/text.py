@@ -59,7 +59,9 @@ class Lexicon:
 
     def find(self, text: str) -> list[tuple[str, str]]:
         """``(group, phrase as written)`` for every phrase in ``text``, in order."""
-        pattern, names = _compiled(self.groups)
+        pattern, names, anchors = _compiled(self.groups)
+        if anchors is not None and anchors.isdisjoint(_LETTER_RUN.findall(text.casefold())):
+            return []  # no phrase can start here: most texts, and the regex is the costly part
         found = []
         for match in pattern.finditer(text):
             index = next(i for i, g in enumerate(match.groups()) if g is not None)
@@ -73,13 +75,22 @@ class Lexicon:
         return out
 
 
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
 @lru_cache(maxsize=64)
-def _compiled(groups: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern[str], tuple[str, ...]]:
+def _compiled(
+    groups: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[re.Pattern[str], tuple[str, ...], frozenset[str] | None]:
+    """The lexicon as one pattern, the group of each alternative, and the letters each phrase starts with (None when
+    a phrase is a regex of its own): a text holding none of those as a word can match no phrase."""
     entries = sorted(((p, g) for g, phrases in groups for p in phrases), key=lambda e: -len(e[0]))
     alternatives = [f"({_phrase(p)})" for p, _ in entries]
-    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE), tuple(
-        g for _, g in entries
-    )
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
+    starts = [_LETTER_RUN.match(p.casefold()) for p, _ in entries]
+    plain = all(not p.startswith("re:") and start for (p, _), start in zip(entries, starts, strict=True))
+    anchors = frozenset(start.group(0) for start in starts if start) if plain else None
+    return pattern, tuple(g for _, g in entries), anchors
 
 
 def _phrase(phrase: str) -> str:
