@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LOCK   := requirements/test.lock
 LATEST := .venv-latest
+LOCKER := .venv-lock
 UV     := uv>=0.5,<1
 
 .PHONY: demo test checks lint typecheck pytest test-latest lock bench golden reference clean
@@ -62,14 +63,15 @@ test-latest:
 	print('\n'.join(d) or '  none')"
 	$(MAKE) --no-print-directory checks BIN=$(LATEST)/bin
 
-# Re-resolve the lock from pyproject.toml (newest allowed versions, for every platform, Python 3.11 and up).
-lock: $(STAMP)
-	$(BIN)/pip install --quiet '$(UV)'
-	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --extra test --annotation-style line \
+# Re-resolve the lock from pyproject.toml (newest allowed versions, for every platform, Python 3.11 and up), with
+# uv in a venv of its own: .venv cannot be set up from a lock that no longer matches pyproject.toml.
+lock:
+	test -x $(LOCKER)/bin/uv || ($(PYTHON) -m venv $(LOCKER) && $(LOCKER)/bin/pip install --quiet '$(UV)')
+	$(LOCKER)/bin/uv pip compile --quiet --universal --python-version 3.11 --extra test --annotation-style line \
 	  --custom-compile-command 'make lock' pyproject.toml requirements/build.in -o $(LOCK)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
 clean:
-	rm -rf $(VENV) $(LATEST) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(LATEST) $(LOCKER) .pytest_cache .mypy_cache .ruff_cache .hypothesis

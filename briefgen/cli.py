@@ -31,13 +31,12 @@ def _report_error(err: BriefgenError, suffix: str = "") -> None:
     """One line per problem, then the count line check prints, for what is wrong with the brief (input, template
     and render errors, from check, build and watch alike); the message alone for any other briefgen error."""
     if isinstance(err, InputError):
-        lines = [str(p) for p in err.problems]
+        _report("\n".join(str(p) for p in err.problems), f"{err.count_line()}{suffix}")
     elif isinstance(err, (TemplateError, RenderError)):
         lines = str(err).splitlines() or [str(err)]
+        _report("\n".join(lines), f"{len(lines)} error{'s' if len(lines) != 1 else ''}{suffix}")
     else:
         _report(str(err))
-        return
-    _report("\n".join(lines), f"{len(lines)} error{'s' if len(lines) != 1 else ''}{suffix}")
 
 
 def _run(ctx: click.Context, action: Callable[[], Any]) -> Any:
@@ -107,7 +106,11 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 @main.command()
 @project_option
-@click.option("--strict", is_flag=True, help="Also fail (exit 1) when cited evidence is stale.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also fail (exit 1) on stale cited evidence, quotes not in their sources, lint warnings.",
+)
 @as_of_option
 @click.pass_context
 def check(ctx: click.Context, project: str | None, strict: bool, as_of: dt.date | None) -> None:
@@ -115,7 +118,41 @@ def check(ctx: click.Context, project: str | None, strict: bool, as_of: dt.date 
     from briefgen.builder.check import check as check_project
 
     summary = _run(ctx, lambda: check_project(project, strict=strict, as_of=as_of))
+    if summary.warnings:
+        _warn("\n".join(str(w) for w in summary.warnings))
     click.echo(str(summary))
+
+
+def _warn(message: str) -> None:
+    """Lint warnings to stderr, in yellow where the terminal shows colour."""
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False, style="yellow")
+
+
+@main.command()
+@project_option
+@click.pass_context
+def verify(ctx: click.Context, project: str | None) -> None:
+    """Check every record's quote against its source's text file; exit 1 naming each quote not found."""
+    from briefgen.builder.verify import verify as verify_project
+
+    click.echo(str(_run(ctx, lambda: verify_project(project))))
+
+
+@main.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@project_option
+@click.option(
+    "--into", default=None, metavar="DIR", help="The evidence folder to write (default: the project's evidence/)."
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be created or changed; write nothing.")
+@click.pass_context
+def import_(ctx: click.Context, file: str, project: str | None, into: str | None, dry_run: bool) -> None:
+    """Import BibTeX (.bib), CSL-JSON (.json) or RIS (.ris) entries as sources, one evidence file each."""
+    from briefgen.builder.importer import import_citations
+
+    click.echo(str(_run(ctx, lambda: import_citations(file, project, into, dry_run))))
 
 
 @main.command()

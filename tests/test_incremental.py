@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from briefs import EVIDENCE, build_tree
+from briefs import BRIEF, EVIDENCE, LINT_OFF, build_tree
 from click.testing import CliRunner
 
 from briefgen.builder.run import build
@@ -185,6 +185,7 @@ def test_evidence_turning_stale_rebuilds_and_is_flagged(project: Path) -> None:
 
 
 def test_check_strict_fails_on_stale_cited_evidence(project: Path) -> None:
+    (project / "briefgen.yaml").write_text(BRIEF + LINT_OFF)
     ok = CliRunner().invoke(main, ["check", "-p", str(project), "--strict", "--as-of", "2025-11-30"])
     assert ok.exit_code == 0, ok.output
     stale = CliRunner().invoke(main, ["check", "-p", str(project), "--strict", "--as-of", "2025-12-01"])

@@ -51,12 +51,14 @@ def test_the_test_lock_pins_every_dependency_pyproject_asks_for() -> None:
     assert "-r $(LOCK)" in makefile and "test-latest:" in makefile and "lock:" in makefile
 
 
-def test_seed_tests_skip_with_a_reason_that_says_how_to_get_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    import test_sample_quotes
+def test_seed_tests_skip_with_a_reason_that_says_how_to_get_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import test_verify
 
-    monkeypatch.setattr(test_sample_quotes, "SEEDS_DIR", Path("/nonexistent/seeds"))
+    monkeypatch.setattr(test_verify, "SEEDS", tmp_path / "no-seeds-here")
     with pytest.raises(pytest.skip.Exception, match=r"BRIEFGEN_SEEDS.*README"):
-        test_sample_quotes._folded_article("keranen-2025")
+        test_verify._seeded_sample(tmp_path)
 
 
 # ---------------------------------------------------------------- 2. check finds what build would refuse

@@ -19,7 +19,7 @@ from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from briefgen.errors import RenderError
 from briefgen.formats.docx.document import DEFAULT_HEAT, REQUIRED_STYLES, DocxSettings, markdown_to_docx

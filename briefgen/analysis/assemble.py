@@ -16,7 +16,7 @@ from briefgen.analysis.options import criteria, heat, option_views, rank
 from briefgen.analysis.release import Gate
 from briefgen.analysis.sources import citation, short_citation
 from briefgen.inputs.model import Audience, Memo
-from briefgen.inputs.scales import Marking, is_stale, most_restrictive
+from briefgen.inputs.scales import Marking, most_restrictive
 from briefgen.inputs.validate import Brief
 
 
@@ -104,7 +104,7 @@ def _evidence(brief: Brief, ids: Iterable[str], today: dt.date) -> dict[str, Evi
             citation=citation(brief, source.id),
             short_citation=short_citation(brief, source.id),
             url=source.url,
-            stale=is_stale(record.as_of, today, months),
+            stale=record.is_stale(today, months),
         )
     return out
 

@@ -3,8 +3,9 @@
 Beyond loading and validating, ``check`` compiles every audience template (syntax, unknown filters, missing parents
 and includes at their line, blocks no parent has), renders each in memory against every memo that uses it — with the
 memo as a first version and as a revised one, so that the "What changed" branches run too — and opens the reference
-document as a Word render would, noting the styles briefgen adds to it. The errors are those ``build`` would stop
-at, in the same ``file:line: field: message`` form. Nothing is written: no outputs/, no .briefgen/."""
+document as a Word render would, noting the styles briefgen adds to it; then it lints the brief. The errors are those
+``build`` would stop at, in the same ``file:line: field: message`` form. Nothing is written: no outputs/, no
+.briefgen/ (verify's text cache aside, under ``--strict``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from briefgen import __version__
 from briefgen.builder.manifest import read_manifest
 from briefgen.builder.plan import current_inputs
-from briefgen.errors import InputError, Problem, RenderError, TemplateError
+from briefgen.errors import InputError, Problem, RenderError, StrictFailure, TemplateError
 from briefgen.inputs.load import TEMPLATES_DIR
 from briefgen.inputs.project import Summary, load, stale_problems
 from briefgen.inputs.scales import PartialDate, reference_date
@@ -29,18 +30,26 @@ EXAMPLE_CHANGE = "Revised E-1: an example change line (check renders every templ
 
 
 def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date | None = None) -> Summary:
-    """Validate the project, render its templates in memory, open its reference document, and summarise it; with
-    ``strict``, stale cited evidence is an error too."""
+    """Validate the project, render its templates in memory, open its reference document, lint it and summarise
+    it. With ``strict``, stale cited evidence, quotes not found in their source texts (verify), styles the reference
+    document lacked and lint warnings fail it too."""
+    from briefgen.analysis.lint import lint
+
     brief = load(path)
     today = reference_date(as_of)
     notes, problems = _reference_problems(brief, strict)
     if not _built_from_these_inputs(brief.root, today):
         problems += _template_problems(brief, today)
-    stale = stale_problems(brief, today)
-    if strict:
-        problems += stale
-    if problems:
+    if problems and not strict:
         raise InputError(problems)
+    stale = stale_problems(brief, today)
+    warnings = tuple(w.problem() for w in lint(brief, today))
+    if strict:
+        from briefgen.builder.verify import verify_brief
+
+        errors = [*problems, *stale, *verify_brief(brief).problems]
+        if errors or warnings:
+            raise StrictFailure(errors, warnings)
     return Summary(
         root=brief.root,
         title=brief.spec.title,
@@ -51,6 +60,7 @@ def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date |
         outputs=sum(len(m.audiences) for m in brief.spec.memos),
         stale=tuple(sorted({p.message.split()[0] for p in stale})),
         stale_after=brief.spec.stale_after,
+        warnings=warnings,
         notes=tuple(notes),
     )
 

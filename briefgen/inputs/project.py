@@ -47,6 +47,7 @@ class Summary:
     outputs: int
     stale: tuple[str, ...]
     stale_after: str
+    warnings: tuple[Problem, ...] = ()  # lint warnings, each message ending in its rule name: "... [rule]"
     notes: tuple[str, ...] = ()  # what check did not refuse but the analyst should know (styles briefgen added)
 
     def __str__(self) -> str:
@@ -56,6 +57,9 @@ class Summary:
         )
         if self.stale:
             line += f"; {len(self.stale)} cited records older than {self.stale_after} (check --strict fails on them)"
+        if self.warnings:
+            count = len(self.warnings)
+            line += f"; {count} lint warning{'s' if count != 1 else ''} (check --strict fails on them)"
         return "\n".join([line, *self.notes])
 
 
@@ -76,14 +80,12 @@ def cited_records(brief: Brief) -> dict[str, str]:
 
 def stale_problems(brief: Brief, today: dt.date) -> list[Problem]:
     """One problem per cited record older than the brief's ``stale_after`` at ``today``, at its as_of line."""
-    from briefgen.inputs.scales import is_stale
-
     months = brief.spec.stale_after_months
     docs = {doc.data["source"]["id"]: doc for doc in brief.files.evidence}
     problems = []
     for record_id, cited_by in sorted(cited_records(brief).items()):
         record = brief.records[record_id]
-        if is_stale(record.as_of, today, months):
+        if record.is_stale(today, months):
             doc = docs[brief.record_source[record_id]]
             index = next(i for i, r in enumerate(doc.data["records"]) if r.get("id") == record_id)
             loc = ("records", index, "as_of")

@@ -25,6 +25,7 @@ from briefgen.inputs.model import (
 )
 from briefgen.inputs.scales import Marking, most_restrictive
 from briefgen.inputs.schema import M, parse_model
+from briefgen.inputs.sourcing import corroboration_problems, source_texts_problems
 from briefgen.inputs.suggest import KnownIds, did_you_mean
 
 
@@ -68,9 +69,12 @@ def validate_project(files: ProjectFiles) -> Brief:
     option_ids = KnownIds(dict.fromkeys(o.id for _, o in ok_options))
     known_options = option_ids if len(ok_options) == len(options) else _Anything()
     problems.extend(_check_options(ok_options, known_records))
+    if len(ok_evidence) == len(evidence):  # against a complete set of records only, as every other id
+        problems.extend(corroboration_problems(ok_evidence, record_source))
     problems.extend(_written_marks(files))
     if spec is not None:
         problems.extend(_check_spec(files, spec, known_options, known_records))
+        problems.extend(source_texts_problems(files.root, files.brief, spec))
     if problems or spec is None:
         raise InputError(problems)
     brief = Brief(files.root, spec, sources, records, record_source, {o.id: o for _, o in ok_options}, files)
