@@ -343,7 +343,7 @@ def _build_target(
     history = History(entry.version, _date(entry.date), entry.changes) if entry else History(1, first_day, ())
     ctx, rendered = render_md(brief, target, today, history, env)
     text_digest = digest(rendered.text.encode("utf-8"))
-    seen = snapshot(brief, ctx, rendered.cited, rendered.option_fields)
+    seen = snapshot(brief, ctx, rendered.cited, rendered.option_fields, rendered.sensitivity)
     # A new revision when what the memo shows or relies on changed: its text, or a record, risk, rank or option it
     # shows (a cited record's claim may change without the memo quoting it: the memo still rests on it).
     revised = text_digest != entry.digests.get("content") or seen != entry.snapshot if entry else False
@@ -368,7 +368,7 @@ def _build_target(
         version=history.version,
         date=str(history.date) if history.date else None,
         changes=history.changes,
-        snapshot=snapshot(brief, ctx, rendered.cited, rendered.option_fields),
+        snapshot=snapshot(brief, ctx, rendered.cited, rendered.option_fields, rendered.sensitivity),
     )
     return _Outcome(new_entry, files, reasons)
 

@@ -19,7 +19,15 @@ from jinja2.exceptions import SecurityError
 from briefgen.analysis.memo_context import MemoContext
 from briefgen.errors import TemplateError
 from briefgen.formats.citations import Citations
-from briefgen.formats.filters import escape_cell, escape_md, first_sentence, level_label, long_date, portion_mark
+from briefgen.formats.filters import (
+    escape_cell,
+    escape_md,
+    first_sentence,
+    level_label,
+    long_date,
+    portion_mark,
+    share_percent,
+)
 from briefgen.formats.sandbox import ConfinedLoader, Sandbox, render_stream
 from briefgen.inputs.scales import Marking, most_restrictive
 
@@ -41,6 +49,7 @@ def environment(templates: Path) -> Sandbox:
         date=long_date,
         portion=portion_mark,
         first_sentence=first_sentence,
+        percent=share_percent,
     )
     return env
 
@@ -53,6 +62,7 @@ class RenderedMarkdown:
     templates: tuple[str, ...]
     option_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)  # what the template read of each option
     dated: bool = False  # the template printed or used the reference date (memo.as_of)
+    sensitivity: bool = False  # the template read memo.sensitivity
 
 
 def render_markdown(
@@ -75,7 +85,8 @@ def render_markdown(
     reads = env.reads
     cited = (*citations.numbers, *sorted(reads.records - citations.numbers.keys()))
     fields = {option: tuple(sorted(names)) for option, names in reads.option_fields.items()}
-    return RenderedMarkdown(text, cited, ctx.marking, tuple(sorted(reads.templates)), fields, reads.dated)
+    loaded = tuple(sorted(reads.templates))
+    return RenderedMarkdown(text, cited, ctx.marking, loaded, fields, reads.dated, reads.sensitivity)
 
 
 def _render_settled(

@@ -87,6 +87,7 @@ class Reads:
     templates: set[str] = field(default_factory=set)
     option_fields: dict[str, set[str]] = field(default_factory=dict)
     dated: bool = False
+    sensitivity: bool = False  # read memo.sensitivity: its figures go into the change-note snapshot
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
@@ -153,6 +154,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def _note(self, obj: Any, attribute: str) -> None:
         if isinstance(obj, MemoContext):
             self.reads.dated = self.reads.dated or attribute == "as_of"
+            self.reads.sensitivity = self.reads.sensitivity or attribute == "sensitivity"
             return
         if attribute in _METADATA:
             return

@@ -200,11 +200,41 @@ def description_paragraphs(description: str) -> list[str]:
 # ---------------------------------------------------------------- briefgen.yaml
 
 
+Bound = Annotated[float, Field(ge=0, le=1_000)]
+
+
 class Criterion(Frozen):
     id: Id
     name: ShortText
-    weight: Annotated[float, Field(gt=0, le=1_000)]
+    weight: Annotated[float, Field(ge=0, le=1_000)] = Field(
+        description="weights sum to 1 (or to 100, read as per cent); 0 only with zero_weight_reason"
+    )
     description: str = ""
+    zero_weight_reason: ShortText | None = Field(
+        default=None, description="why a weight of 0 is deliberate (required for, and only for, a weight of 0)"
+    )
+    weight_range: tuple[Bound, Bound] | None = Field(
+        default=None,
+        description="[low, high], in the weights' own units: the weights the team would accept, for rank "
+        "acceptability; the stated weight must lie inside",
+    )
+
+
+class SensitivitySettings(Frozen):
+    """How briefgen tests whether the ranking holds (briefgen.analysis.sensitivity, .smaa)."""
+
+    step: Annotated[float, Field(gt=0, lt=1)] = Field(
+        default=0.2, description="one-at-a-time changes: each weight ×(1 ± step), the others rescaled"
+    )
+    samples: Annotated[int, Field(ge=100, le=100_000, strict=True)] = Field(
+        default=10_000, description="weight vectors sampled for rank acceptability (SMAA-2)"
+    )
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1, strict=True)] = Field(
+        default=2001, description="seed of the weight sampler: the same seed gives the same figures"
+    )
+    warn_below: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=0.5, description="a check concern when the recommendation ranks first in less than this share"
+    )
 
 
 class Audience(Frozen):
@@ -252,6 +282,11 @@ class Memo(Frozen):
     coordination: tuple[ShortText, ...] = ()
     dissent: tuple[Point, ...] = ()
     partner_benefits: tuple[Point, ...] = Field(default=(), description="why the proposal serves both sides")
+    recommendation_reason: Text | None = Field(
+        default=None,
+        description="why the recommendation stands if it does not rank first on the weighted criteria; the "
+        "memo states it (memo text: covered by the memo's marking)",
+    )
     attachments: tuple[ShortText, ...] = ()
     marking: Marking = Field(
         default=Marking.CLEAR,
@@ -298,6 +333,7 @@ class BriefSpec(Frozen):
     audiences: dict[Id, Audience] = Field(min_length=1)
     memos: tuple[Memo, ...] = Field(min_length=1)
     style: Style = Style()
+    sensitivity: SensitivitySettings = SensitivitySettings()
     stale_after: Annotated[str, BeforeValidator(_months_text), WithJsonSchema(_MONTHS_SCHEMA)] = Field(
         default="18 months", description="cited evidence older than this is flagged: '18 months', '2 years' or 18"
     )
