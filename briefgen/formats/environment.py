@@ -7,7 +7,15 @@ from pathlib import Path
 
 import jinja2
 
-from briefgen.formats.filters import escape_cell, escape_md, first_sentence, level_label, long_date, portion_mark
+from briefgen.formats.filters import (
+    escape_cell,
+    escape_md,
+    first_sentence,
+    level_label,
+    long_date,
+    portion_mark,
+    share_percent,
+)
 from briefgen.formats.sandbox import ConfinedLoader, Sandbox
 
 
@@ -28,5 +36,6 @@ def environment(templates: Path) -> Sandbox:
         date=long_date,
         portion=portion_mark,
         first_sentence=first_sentence,
+        percent=share_percent,
     )
     return env
