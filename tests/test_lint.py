@@ -373,3 +373,35 @@ def test_the_lexicon_prefilter_never_changes_what_is_found(words: list[str], glu
             for m in pattern.finditer(text)
         ]
         assert lexicon.find(text) == unfiltered
+
+
+# ---------------------------------------------------------------- the ranking (analysis/concerns)
+
+
+def _scores(root: Path, option: str, influence: int, cost: int) -> None:
+    path = root / f"options/{option}.yaml"
+    text = path.read_text().replace("influence: {score: 4,", f"influence: {{score: {influence},")
+    path.write_text(text.replace("cost: {score: 2,", f"cost: {{score: {cost},"))
+
+
+def test_a_recommendation_that_does_not_rank_first(tmp_path: Path) -> None:
+    root = brief(tmp_path)
+    _scores(root, "beta", 5, 3)  # beta beats alpha on both criteria
+    hit = rules_hit(root)
+    assert list(hit) == ["recommendation-not-first", "ranking-fragile"], hit  # first in 0% of weightings, too
+    assert hit["recommendation-not-first"][0].startswith("briefgen.yaml:")
+    result = CliRunner().invoke(main, ["check", "--strict", "-p", str(root)])
+    assert result.exit_code == 1 and "[recommendation-not-first" in result.output, result.output
+
+
+def test_a_recommendation_first_in_too_few_weightings_is_fragile(tmp_path: Path) -> None:
+    root = brief(tmp_path)
+    _scores(root, "alpha", 5, 1)  # 0.6 × 5 + 0.4 × 1 = 3.4: first, but only while influence weighs most
+    _scores(root, "beta", 2, 5)  # 0.6 × 2 + 0.4 × 5 = 3.2
+    assert list(rules_hit(root)) == ["ranking-fragile"]
+
+
+def test_a_recommendation_first_under_most_weightings_is_no_concern(tmp_path: Path) -> None:
+    root = brief(tmp_path)
+    _scores(root, "alpha", 5, 4)  # better on both criteria: first under every weighting
+    assert rules_hit(root) == {}

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, is_dataclass, replace
 
-from briefgen.analysis.memo_context import MemoContext
+from briefgen.analysis.memo_context import MemoContext, Sensitivity
+from briefgen.analysis.wording import a_or_an
 from briefgen.builder.deps import resolve
 from briefgen.builder.manifest import Snapshot, fingerprint
 from briefgen.inputs.validate import Brief
@@ -74,19 +75,21 @@ def snapshot(
     ctx: MemoContext,
     cited: Iterable[str],
     fields: Mapping[str, Iterable[str]],
+    sensitivity: bool = False,
     memo_fields: Iterable[str] = (),
 ) -> Snapshot:
     """What this revision of the output showed: ``fields`` names what the template read of each option, and
     ``memo_fields`` what it read of the memo, so an edit to a part this audience never sees (withheld, or not in its
-    template) is no change for it."""
+    template) is no change for it; ``sensitivity`` says whether it read ``memo.sensitivity``."""
     never = ctx.as_of
     records = {r: resolve(brief, f"record:{r}", never) for r in cited}
     shown = [(o, set(fields.get(o.id, ()))) for o in ctx.options]
     risks = {r.id: (r.level.label, r.residual_level.label) for o, f in shown if "risks" in f for r in o.risks}
     ranks = {o.id: o.rank for o, f in shown if "rank" in f and o.rank is not None}
     options = {o.id: fingerprint([_plain(getattr(o, name)) for name in sorted(f)]) for o, f in shown if f}
+    figures = sensitivity_figures(ctx.sensitivity) if sensitivity else {}
     text = {name: fingerprint(_section(ctx, name)) for name in memo_fields if name in TEXT_SECTIONS}
-    return Snapshot(records=records, risks=risks, ranks=ranks, options=options, text=text)
+    return Snapshot(records=records, risks=risks, ranks=ranks, options=options, sensitivity=figures, text=text)
 
 
 def _section(ctx: MemoContext, name: str) -> object:
@@ -98,6 +101,18 @@ def moved(old: Snapshot, new: Snapshot) -> bool:
     """Whether what the output shows moved, apart from its own text (which its content digest already covers, and
     which manifests of earlier versions did not record)."""
     return replace(old, text={}) != replace(new, text={})
+
+
+def sensitivity_figures(figures: Sensitivity | None) -> dict[str, int]:
+    """The figures a change note compares, in whole per cent as the memo rounds them: each option's share of
+    weightings in which it ranks first, and the smallest single-weight change that changes the top option."""
+    if figures is None:
+        return {}
+    out = {"shown": 1, **{f"first:{row.id}": round(row.first * 100) for row in figures.acceptability}}
+    flip = figures.smallest
+    if flip is not None and flip.change is not None:
+        out[f"flip:{flip.criterion}:{flip.direction}:{flip.challenger}"] = round(abs(flip.change) * 100)
+    return out
 
 
 def _plain(value: object) -> object:
@@ -159,7 +174,40 @@ def change_note(
         for o in sorted(new.options.keys() & old.options.keys())
         if old.options[o] != new.options[o]
     ]
+    lines += _sensitivity_lines(old.sensitivity, new.sensitivity, titles)
     return tuple(lines) or ("Wording or layout revised; no change to evidence, risk levels or ranks",)
+
+
+def _sensitivity_lines(old: Mapping[str, int], new: Mapping[str, int], titles: Mapping[str, str]) -> list[str]:
+    """How the figures moved, if both revisions showed them: "X now first in 64% of weightings, was 71%"."""
+    if "shown" not in old or "shown" not in new:
+        return []
+    lines = [
+        f"{titles.get(key[6:], key[6:])} now first in {new[key]}% of weightings, was {old[key]}%"
+        for key in sorted(k for k in new.keys() & old.keys() if k.startswith("first:"))
+        if new[key] != old[key]
+    ]
+    was, now = _flip(old), _flip(new)
+    if was != now:
+        lines.append(
+            f"Smallest single-weight change that changes the top option: now {_flip_text(now, titles)}, "
+            f"was {_flip_text(was, titles)}"
+        )
+    return lines
+
+
+def _flip(figures: Mapping[str, int]) -> tuple[str, int] | None:
+    return next(((k, v) for k, v in sorted(figures.items()) if k.startswith("flip:")), None)
+
+
+def _flip_text(flip: tuple[str, int] | None, titles: Mapping[str, str]) -> str:
+    if flip is None:
+        return "none"
+    (key, value) = flip
+    _, criterion, direction, challenger = key.split(":", 3)
+    return (
+        f"{a_or_an(f'{value}%')} {direction} in the weight on {criterion} ({titles.get(challenger, challenger)} level)"
+    )
 
 
 def _short(claim: str) -> str:

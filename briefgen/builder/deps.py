@@ -74,8 +74,8 @@ def resolve(brief: Brief, key: str, today: dt.date) -> str:
         return today.isoformat()
     if kind == "brief":
         return fingerprint([spec.title, spec.decision_maker, spec.from_, spec.organisation, spec.stale_after])
-    if kind == "criteria":
-        return fingerprint([c.model_dump(mode="json") for c in spec.criteria])
+    if kind == "criteria":  # the criteria, and how the ranking's sensitivity to their weights is tested
+        return fingerprint([[c.model_dump(mode="json") for c in spec.criteria], spec.sensitivity.model_dump()])
     if kind == "memo":
         return _dump(next((m for m in spec.memos if m.id == ident), None))
     if kind == "audience":

@@ -14,6 +14,7 @@ from briefgen.formats.filters import (
     long_date,
     or_withheld,
     portion_mark,
+    share_percent,
 )
 from briefgen.formats.sandbox import ConfinedLoader, Sandbox
 from briefgen.formats.undefined import TemplateUndefined
@@ -36,6 +37,7 @@ def environment(templates: Path) -> Sandbox:
         date=long_date,
         portion=portion_mark,
         first_sentence=first_sentence,
+        percent=share_percent,
         withheld=or_withheld,
     )
     return env

@@ -1,5 +1,5 @@
-"""The filters templates use on data: escaping as literal Markdown (``|md``, ``|cell``), levels, dates, portion marks
-and first sentences. Pure functions of their input."""
+"""The filters templates use on data: escaping as literal Markdown (``|md``, ``|cell``), levels, dates, portion marks,
+first sentences and per cents. Pure functions of their input."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from briefgen.analysis.wording import percent
 from briefgen.inputs.scales import Level, Marking, PartialDate
 
 # CommonMark inline metacharacters (plus GFM's | and ~); & only where it would start an entity reference.
@@ -115,3 +116,8 @@ def portion_mark(value: Any) -> str:
     """``(TLP:AMBER) `` before a portion above TLP:CLEAR, nothing otherwise."""
     marking = value if isinstance(value, Marking) else value.marking
     return f"({marking.value}) " if marking > Marking.CLEAR else ""
+
+
+def share_percent(value: float | None) -> str:
+    """``0.25`` → ``25%``, ``0.088`` → ``8.8%`` (as the sensitivity sentences write them); None → ``—``."""
+    return percent(value) if value is not None else "—"

@@ -24,7 +24,7 @@ from pydantic import (
 
 from briefgen.errors import shown
 from briefgen.inputs.scales import ID_PATTERN, Level, Marking, PartialDate, Reliability, is_stale
-from briefgen.inputs.settings import LintSettings, SourceTexts
+from briefgen.inputs.settings import LintSettings, SensitivitySettings, SourceTexts
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
@@ -249,11 +249,24 @@ def description_paragraphs(description: str) -> list[str]:
 # ---------------------------------------------------------------- briefgen.yaml
 
 
+Bound = Annotated[float, Field(ge=0, le=1_000)]
+
+
 class Criterion(Frozen):
     id: Id
     name: ShortText
-    weight: Annotated[float, Field(gt=0, le=1_000)]
+    weight: Annotated[float, Field(ge=0, le=1_000)] = Field(
+        description="weights sum to 1 (or to 100, read as per cent); 0 only with zero_weight_reason"
+    )
     description: str = ""
+    zero_weight_reason: ShortText | None = Field(
+        default=None, description="why a weight of 0 is deliberate (required for, and only for, a weight of 0)"
+    )
+    weight_range: tuple[Bound, Bound] | None = Field(
+        default=None,
+        description="[low, high], in the weights' own units: the weights the team would accept, for rank "
+        "acceptability; the stated weight must lie inside",
+    )
 
 
 class Audience(Frozen):
@@ -301,6 +314,11 @@ class Memo(Frozen):
     coordination: tuple[ShortText, ...] = ()
     dissent: tuple[Point, ...] = ()
     partner_benefits: tuple[Point, ...] = Field(default=(), description="why the proposal serves both sides")
+    recommendation_reason: Text | None = Field(
+        default=None,
+        description="why the recommendation stands if it does not rank first on the weighted criteria; the "
+        "memo states it (memo text: covered by the memo's marking)",
+    )
     attachments: tuple[ShortText, ...] = ()
     marking: Marking = Field(
         default=Marking.CLEAR,
@@ -349,6 +367,7 @@ class BriefSpec(Frozen):
     style: Style = Style()
     source_texts: SourceTexts = SourceTexts()
     lint: LintSettings = LintSettings()
+    sensitivity: SensitivitySettings = SensitivitySettings()
     stale_after: Annotated[str, BeforeValidator(_months_text), WithJsonSchema(_MONTHS_SCHEMA)] = Field(
         default="18 months", description="cited evidence older than this is flagged: '18 months', '2 years' or 18"
     )

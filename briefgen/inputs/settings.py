@@ -1,6 +1,6 @@
-"""Settings of briefgen.yaml about sourcing: where the source texts are (``source_texts``) and which lint rules are
-turned off, for the whole brief or for one item, with the reason (``lint``). Rule names are checked against the
-rules the lint has (``analysis/lint``), which this stage does not know."""
+"""Settings of briefgen.yaml: where the source texts are (``source_texts``), which lint rules are turned off, for the
+whole brief or for one item, with the reason (``lint``), and how the ranking is tested (``sensitivity``). Rule names
+are checked against the rules the lint has (``analysis/lint``), which this stage does not know."""
 
 from __future__ import annotations
 
@@ -43,3 +43,20 @@ class LintSettings(_Frozen):
         default_factory=dict, description="rule name -> why it is turned off for the whole brief"
     )
     waive: tuple[Waiver, ...] = Field(default=(), description="one rule turned off for one item, with the reason")
+
+
+class SensitivitySettings(_Frozen):
+    """How briefgen tests whether the ranking holds (briefgen.analysis.sensitivity, .smaa)."""
+
+    step: Annotated[float, Field(gt=0, lt=1)] = Field(
+        default=0.2, description="one-at-a-time changes: each weight ×(1 ± step), the others rescaled"
+    )
+    samples: Annotated[int, Field(ge=100, le=100_000, strict=True)] = Field(
+        default=10_000, description="weight vectors sampled for rank acceptability (SMAA-2)"
+    )
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1, strict=True)] = Field(
+        default=2001, description="seed of the weight sampler: the same seed gives the same figures"
+    )
+    warn_below: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=0.5, description="a check concern when the recommendation ranks first in less than this share"
+    )

@@ -27,6 +27,7 @@ from briefgen.inputs.scales import Marking, most_restrictive
 from briefgen.inputs.schema import M, parse_model
 from briefgen.inputs.sourcing import corroboration_problems, source_texts_problems
 from briefgen.inputs.suggest import KnownIds, did_you_mean
+from briefgen.inputs.weights import check_weights
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,7 @@ def _check_spec(
         yield from _check_template_path(files.root, doc, loc, audience.template)
     yield from _check_reference(files.root, doc, spec.style.reference)
     yield from _check_scores(files, criteria)
+    yield from check_weights(doc, spec.criteria)
     yield from problems
 
 

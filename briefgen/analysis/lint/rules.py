@@ -4,8 +4,9 @@ adapts a function ``(brief, memo) → concerns`` from another module."""
 
 from __future__ import annotations
 
+from briefgen.analysis.concerns import FRAGILE, NOT_FIRST, concerns_of
 from briefgen.analysis.lint import dates, drift, estimative, leaks, sourcing
-from briefgen.analysis.lint.framework import Rule
+from briefgen.analysis.lint.framework import Rule, memo_concerns
 
 RULES: tuple[Rule, ...] = (
     Rule("estimative-columns", "ICD 203 likelihood and probability terms mixed in one memo", estimative.mixed_columns),
@@ -50,4 +51,14 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("stale-in-key-judgment", "a key judgment citing stale evidence", dates.stale_in_key_judgment),
     Rule("marking-leak", "marked text repeated nearly word for word in a portion marked lower", leaks.marking_leak),
+    Rule(
+        NOT_FIRST,
+        "the recommended option does not rank first on the weighted criteria",
+        memo_concerns(concerns_of(NOT_FIRST)),
+    ),
+    Rule(
+        FRAGILE,
+        "the recommendation ranks first in too few weightings, or one weight change displaces it",
+        memo_concerns(concerns_of(FRAGILE)),
+    ),
 )
