@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from briefgen import __version__
-from briefgen.errors import BriefgenError, InputError
+from briefgen.errors import BriefgenError, InputError, RenderError, TemplateError
 
 if TYPE_CHECKING:
     from briefgen.builder.outputs import Format
@@ -28,9 +28,13 @@ def _report(message: str, count: str | None = None) -> None:
 
 
 def _report_error(err: BriefgenError, suffix: str = "") -> None:
-    """One line per problem and a count for input errors; the message for any other briefgen error."""
+    """One line per problem, then the count line check prints, for what is wrong with the brief (input, template
+    and render errors, from check, build and watch alike); the message alone for any other briefgen error."""
     if isinstance(err, InputError):
         _report("\n".join(str(p) for p in err.problems), f"{err.count_line()}{suffix}")
+    elif isinstance(err, (TemplateError, RenderError)):
+        lines = str(err).splitlines() or [str(err)]
+        _report("\n".join(lines), f"{len(lines)} error{'s' if len(lines) != 1 else ''}{suffix}")
     else:
         _report(str(err))
 
@@ -40,12 +44,20 @@ def _run(ctx: click.Context, action: Callable[[], Any]) -> Any:
     try:
         return action()
     except BriefgenError as err:
+        if _is_usage(err):
+            raise click.UsageError(str(err), ctx) from None  # exit 2, as for any other bad argument
         _report_error(err)
     except Exception as err:  # an internal error still gets one clear line
         if ctx.obj and ctx.obj.get("debug"):
             raise
         _report(f"internal error: {type(err).__name__}: {err} (run with --debug for the traceback)")
     sys.exit(1)
+
+
+def _is_usage(err: BriefgenError) -> bool:
+    from briefgen.builder.outputs import UnknownTarget
+
+    return isinstance(err, UnknownTarget)
 
 
 project_option = click.option(
@@ -202,6 +214,23 @@ def _progress() -> Callable[[Any], Any] | None:
     from rich.progress import track
 
     return lambda items: track(list(items), description="Rendering", transient=True, console=None)
+
+
+@main.group()
+def style() -> None:
+    """The house style Word output is written in (style.reference in briefgen.yaml)."""
+
+
+@style.command("export")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.pass_context
+def style_export(ctx: click.Context, file: str, force: bool) -> None:
+    """Write briefgen's full reference document to FILE, every style shown, to restyle in Word."""
+    from briefgen.builder.style import export_style
+
+    path = _run(ctx, lambda: export_style(file, force))
+    click.echo(f"wrote {path}: restyle it in Word, then set style: {{reference: ...}} in briefgen.yaml")
 
 
 @main.command()

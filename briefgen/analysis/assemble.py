@@ -40,6 +40,7 @@ def assemble(brief: Brief, memo: Memo, audience_id: str, today: dt.date, history
         subject=memo.subject or memo.question,
         to=memo.to or brief.spec.decision_maker,
         from_=memo.from_ or brief.spec.from_,
+        organisation=brief.spec.organisation,
         prepared_by=memo.prepared_by,
         date=memo.date or history.date,
         decide_by=memo.decide_by,

@@ -222,6 +222,7 @@ class MemoContext(_Part):
     subject: str
     to: str
     from_: str
+    organisation: str | None
     prepared_by: str | None
     date: PartialDate | None
     decide_by: PartialDate | None

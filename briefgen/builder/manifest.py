@@ -43,6 +43,7 @@ class Snapshot:
     ranks: dict[str, int] = field(default_factory=dict)
     options: dict[str, str] = field(default_factory=dict)
     sensitivity: dict[str, int] = field(default_factory=dict)  # the figures shown, in whole per cent (changes.py)
+    text: dict[str, str] = field(default_factory=dict)  # the memo's own text shown: section -> fingerprint
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Entry:
             ranks={_of(str, k): _of(int, v) for k, v in ranks.items()},
             options=_texts(snap.get("options", {})),
             sensitivity={_of(str, k): _of(int, v) for k, v in _of(dict, snap.get("sensitivity", {})).items()},
+            text=_texts(snap.get("text", {})),  # absent in manifests of earlier versions: nothing to compare
         )
         date = entry.get("date")
         if date is not None:

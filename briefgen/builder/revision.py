@@ -35,7 +35,7 @@ class Outcome:
 
 def render_step(brief: Brief, step: Step, formats: tuple[Format, ...], today: dt.date, env: Sandbox) -> Outcome:
     from briefgen.analysis.assemble import revise
-    from briefgen.builder.changes import change_note, snapshot
+    from briefgen.builder.changes import change_note, moved, snapshot, visible
     from briefgen.formats.markdown import finish
 
     target, entry = step.target, step.entry
@@ -44,13 +44,13 @@ def render_step(brief: Brief, step: Step, formats: tuple[Format, ...], today: dt
     history = History(entry.version, _date(entry.date), entry.changes) if entry else History(1, first_day, ())
     body = draft_md(brief, target, today, history, env)
     rendered = finish(body, body.ctx)
-    seen = snapshot(brief, body.ctx, rendered.cited, rendered.option_fields, rendered.sensitivity)
+    seen = snapshot(brief, body.ctx, rendered.cited, rendered.option_fields, rendered.sensitivity, rendered.memo_fields)
     text_digest = digest(rendered.text.encode("utf-8"))
-    revised = entry is not None and (text_digest != entry.digests.get("content") or seen != entry.snapshot)
+    revised = entry is not None and (text_digest != entry.digests.get("content") or moved(entry.snapshot, seen))
     if entry is not None and step.content_may_change and revised:
-        history = History(
-            entry.version + 1, first_day, change_note(entry.snapshot, seen, _titles(brief), _claims(brief))
-        )
+        now = visible(brief, memo.options, body.ctx, entry.snapshot.records)
+        note = change_note(entry.snapshot, seen, _titles(brief), _claims(brief), now)
+        history = History(entry.version + 1, first_day, note)
         first, rendered = rendered, finish(body, revise(body.ctx, memo, history))
         text_digest = digest(rendered.text.encode("utf-8"))
         if (first.cited, first.option_fields, first.sensitivity) != (
@@ -58,7 +58,9 @@ def render_step(brief: Brief, step: Step, formats: tuple[Format, ...], today: dt
             rendered.option_fields,
             rendered.sensitivity,
         ):  # the late blocks showed more
-            seen = snapshot(brief, body.ctx, rendered.cited, rendered.option_fields, rendered.sensitivity)
+            seen = snapshot(
+                brief, body.ctx, rendered.cited, rendered.option_fields, rendered.sensitivity, rendered.memo_fields
+            )
     files = _files(brief, step, formats, rendered, memo.date or history.date)
     same_content = entry is not None and entry.digests.get("content") == text_digest
     kept: dict[str, str] = {f: d for f, d in entry.digests.items() if f in FORMATS} if entry and same_content else {}

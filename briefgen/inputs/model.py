@@ -128,6 +128,7 @@ class Source(Frozen):
     title: ShortText
     author: ShortText | None = None
     publisher: ShortText | None = None
+    short: ShortText | None = None  # the short form cited after the first note ("GAO 2024"), if not the derived one
     published: DateField
     url: Url | None = None
     doi: Doi | None = Field(default=None, description="without https://doi.org/, such as 10.1000/xyz123")

@@ -48,6 +48,7 @@ class Summary:
     stale: tuple[str, ...]
     stale_after: str
     warnings: tuple[Problem, ...] = ()  # lint warnings, each message ending in its rule name: "... [rule]"
+    notes: tuple[str, ...] = ()  # what check did not refuse but the analyst should know (styles briefgen added)
 
     def __str__(self) -> str:
         line = (
@@ -59,7 +60,7 @@ class Summary:
         if self.warnings:
             count = len(self.warnings)
             line += f"; {count} lint warning{'s' if count != 1 else ''} (check --strict fails on them)"
-        return line
+        return "\n".join([line, *self.notes])
 
 
 def cited_records(brief: Brief) -> dict[str, str]:

@@ -5,7 +5,6 @@ pydantic errors are translated here into ``path:line: field: message`` problems;
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -27,6 +26,7 @@ from briefgen.inputs.model import (
 from briefgen.inputs.scales import Marking, most_restrictive
 from briefgen.inputs.schema import M, parse_model
 from briefgen.inputs.sourcing import corroboration_problems, source_texts_problems
+from briefgen.inputs.suggest import KnownIds, did_you_mean
 from briefgen.inputs.weights import check_weights
 
 
@@ -65,8 +65,9 @@ def validate_project(files: ProjectFiles) -> Brief:
     records, record_source, sources = _index_evidence(problems, ok_evidence)
     # A file that failed to parse would make every reference into it look unknown: resolve ids only
     # against complete sets, so each mistake is reported once, where it is.
-    known_records = records if len(ok_evidence) == len(evidence) else _Anything()
-    option_ids = {o.id for _, o in ok_options}
+    # One did-you-mean index per id set, shared by every unknown id: bounded work however many ids there are.
+    known_records = KnownIds(records) if len(ok_evidence) == len(evidence) else _Anything()
+    option_ids = KnownIds(dict.fromkeys(o.id for _, o in ok_options))
     known_options = option_ids if len(ok_options) == len(options) else _Anything()
     problems.extend(_check_options(ok_options, known_records))
     if len(ok_evidence) == len(evidence):  # against a complete set of records only, as every other id
@@ -174,8 +175,7 @@ def _unknown_ids(
 ) -> Iterator[Problem]:
     for j, ident in enumerate(ids):
         if ident not in known:
-            close = difflib.get_close_matches(ident, list(known), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = known.hint(ident) if isinstance(known, KnownIds) else did_you_mean(ident, known)
             yield Problem(doc.path, doc.line_of((*loc, j)), field_path((*loc, j)), f"unknown {what} id {ident!r}{hint}")
 
 

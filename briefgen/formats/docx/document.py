@@ -49,6 +49,7 @@ class DocxSettings:
     keywords: str = ""
     created: datetime = datetime(2000, 1, 1, tzinfo=UTC)
     reference_name: str = "reference.docx"  # for error messages
+    organisation: str = ""  # the Company of the document's extended properties
 
 
 def markdown_to_docx(markdown: str, settings: DocxSettings) -> bytes:

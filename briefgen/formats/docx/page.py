@@ -1,5 +1,7 @@
 """What every page carries and what the file says of itself: the marking right-aligned in the header and footer
-(in the TLP 2.0 look), "Page X of Y", and core properties pinned from the brief (no wall-clock time)."""
+(in the TLP 2.0 look), "Page X of Y", core properties pinned from the brief (no wall-clock time), and extended
+properties (``docProps/app.xml``) naming briefgen and its version as the application and the brief's organisation
+as the company — not whatever word processor last saved the reference document."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from docx.document import Document
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.part import XmlPart
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part, XmlPart
 
 from briefgen.formats.docx import xml as x
 from briefgen.formats.docx.reference import Reference
@@ -83,10 +87,34 @@ def pin_core_properties(document: Document, settings: DocxSettings) -> None:
     props.comments = ""
     props.created = props.modified = _utc(settings.created)
     props.revision = 1
+    pin_app_properties(document, settings.organisation)
     core = document.part.package.part_related_by(RT.CORE_PROPERTIES)
     if isinstance(core, XmlPart):
         for printed in core.element.findall("{*}lastPrinted"):
             core.element.remove(printed)
+
+
+APP_PROPERTIES = "/docProps/app.xml"
+_EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+
+
+def pin_app_properties(document: Document, organisation: str) -> None:
+    """Replace the reference document's extended properties (its application, page and word counts, template) with
+    briefgen's: the counts would describe the reference, not the memo, and Word recomputes them."""
+    from briefgen import __version__
+
+    package = document.part.package
+    for rel_id in [rid for rid, rel in package.rels.items() if rel.reltype == RT.EXTENDED_PROPERTIES]:
+        del package.rels[rel_id]
+    company = f"<Company>{x.escape_text(organisation)}</Company>" if organisation.strip() else ""
+    xml = (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        f'<Properties xmlns="{_EXTENDED}" xmlns:vt="{_EXTENDED.replace("extended-properties", "docPropsVTypes")}">'
+        f"<Application>briefgen/{x.escape_text(__version__)}</Application><DocSecurity>0</DocSecurity>{company}"
+        "</Properties>"
+    )
+    part = Part(PackURI(APP_PROPERTIES), CT.OFC_EXTENDED_PROPERTIES, xml.encode("utf-8"), package)
+    package.relate_to(part, RT.EXTENDED_PROPERTIES)
 
 
 def _core_text(text: str) -> str:
