@@ -72,7 +72,7 @@ def _brief(options: int, memos: int, audiences: int) -> str:
         f"  a{k}: {{name: Audience {k}, template: {templates[k % 3]}, max_marking: {marks[k % 3]}}}"
         for k in range(audiences)
     )
-    crits = "\n".join(f"  - {{id: c{c}, name: Criterion {c}, weight: {c + 1}}}" for c in range(5))
+    crits = "\n".join(f"  - {{id: c{c}, name: Criterion {c}, weight: {(c + 2) * 5}}}" for c in range(5))  # sum 100
 
     def weighed(m: int) -> list[str]:
         """Each memo weighs up to four options of its own, so one record concerns only some memos."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from briefgen import __version__
-from briefgen.errors import BriefgenError, InputError
+from briefgen.errors import BriefgenError, InputError, RenderError, TemplateError
 
 if TYPE_CHECKING:
     from briefgen.builder.outputs import Format
@@ -28,10 +28,13 @@ def _report(message: str, count: str | None = None) -> None:
 
 
 def _report_error(err: BriefgenError, suffix: str = "") -> None:
-    """One line per problem and a count for input errors; the message for any other briefgen error."""
+    """One line per problem, then the count line check prints, for what is wrong with the brief (input, template
+    and render errors, from check, build and watch alike); the message alone for any other briefgen error."""
     if isinstance(err, InputError):
-        count = len(err.problems)
-        _report("\n".join(str(p) for p in err.problems), f"{count} error{'s' if count != 1 else ''}{suffix}")
+        _report("\n".join(str(p) for p in err.problems), f"{err.count_line()}{suffix}")
+    elif isinstance(err, (TemplateError, RenderError)):
+        lines = str(err).splitlines() or [str(err)]
+        _report("\n".join(lines), f"{len(lines)} error{'s' if len(lines) != 1 else ''}{suffix}")
     else:
         _report(str(err))
 
@@ -41,12 +44,20 @@ def _run(ctx: click.Context, action: Callable[[], Any]) -> Any:
     try:
         return action()
     except BriefgenError as err:
+        if _is_usage(err):
+            raise click.UsageError(str(err), ctx) from None  # exit 2, as for any other bad argument
         _report_error(err)
     except Exception as err:  # an internal error still gets one clear line
         if ctx.obj and ctx.obj.get("debug"):
             raise
         _report(f"internal error: {type(err).__name__}: {err} (run with --debug for the traceback)")
     sys.exit(1)
+
+
+def _is_usage(err: BriefgenError) -> bool:
+    from briefgen.builder.outputs import UnknownTarget
+
+    return isinstance(err, UnknownTarget)
 
 
 project_option = click.option(
@@ -95,7 +106,11 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 @main.command()
 @project_option
-@click.option("--strict", is_flag=True, help="Also fail (exit 1) when cited evidence is stale.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also fail (exit 1) on stale cited evidence, quotes not in their sources, lint warnings.",
+)
 @as_of_option
 @click.pass_context
 def check(ctx: click.Context, project: str | None, strict: bool, as_of: dt.date | None) -> None:
@@ -103,7 +118,41 @@ def check(ctx: click.Context, project: str | None, strict: bool, as_of: dt.date 
     from briefgen.builder.check import check as check_project
 
     summary = _run(ctx, lambda: check_project(project, strict=strict, as_of=as_of))
+    if summary.warnings:
+        _warn("\n".join(str(w) for w in summary.warnings))
     click.echo(str(summary))
+
+
+def _warn(message: str) -> None:
+    """Lint warnings to stderr, in yellow where the terminal shows colour."""
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False, style="yellow")
+
+
+@main.command()
+@project_option
+@click.pass_context
+def verify(ctx: click.Context, project: str | None) -> None:
+    """Check every record's quote against its source's text file; exit 1 naming each quote not found."""
+    from briefgen.builder.verify import verify as verify_project
+
+    click.echo(str(_run(ctx, lambda: verify_project(project))))
+
+
+@main.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@project_option
+@click.option(
+    "--into", default=None, metavar="DIR", help="The evidence folder to write (default: the project's evidence/)."
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be created or changed; write nothing.")
+@click.pass_context
+def import_(ctx: click.Context, file: str, project: str | None, into: str | None, dry_run: bool) -> None:
+    """Import BibTeX (.bib), CSL-JSON (.json) or RIS (.ris) entries as sources, one evidence file each."""
+    from briefgen.builder.importer import import_citations
+
+    click.echo(str(_run(ctx, lambda: import_citations(file, project, into, dry_run))))
 
 
 @main.command()
@@ -170,6 +219,23 @@ def _progress() -> Callable[[Any], Any] | None:
     from rich.progress import track
 
     return lambda items: track(list(items), description="Rendering", transient=True, console=None)
+
+
+@main.group()
+def style() -> None:
+    """The house style Word output is written in (style.reference in briefgen.yaml)."""
+
+
+@style.command("export")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@click.pass_context
+def style_export(ctx: click.Context, file: str, force: bool) -> None:
+    """Write briefgen's full reference document to FILE, every style shown, to restyle in Word."""
+    from briefgen.builder.style import export_style
+
+    path = _run(ctx, lambda: export_style(file, force))
+    click.echo(f"wrote {path}: restyle it in Word, then set style: {{reference: ...}} in briefgen.yaml")
 
 
 @main.command()

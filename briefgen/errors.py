@@ -52,10 +52,28 @@ class InputError(BriefgenError):
         return InputError, (self.problems,)  # pickled whole: a render worker sends it back to the build
 
     def report(self) -> str:
-        lines = [str(p) for p in self.problems]
-        count = len(self.problems)
-        lines.append(f"{count} error{'s' if count != 1 else ''}")
-        return "\n".join(lines)
+        return "\n".join([*(str(p) for p in self.problems), self.count_line()])
+
+    def count_line(self) -> str:
+        return _count(len(self.problems), "error")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
+
+
+class StrictFailure(InputError):
+    """``check --strict``: errors (stale evidence, quotes not found) and the lint warnings it fails on."""
+
+    def __init__(self, errors: Iterable[Problem], warnings: Iterable[Problem]) -> None:
+        errors, warnings = tuple(errors), tuple(warnings)
+        self.error_count, self.warning_count = len(set(errors)), len(set(warnings))
+        super().__init__([*errors, *warnings])
+
+    def count_line(self) -> str:
+        parts = [_count(self.error_count, "error")] if self.error_count else []
+        parts += [_count(self.warning_count, "warning")] if self.warning_count else []
+        return " and ".join(parts) + (" (check --strict fails on warnings)" if self.warning_count else "")
 
 
 class ProjectNotFound(BriefgenError):

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from briefs import BRIEF, EVIDENCE, OPTION, build_tree, expect_error, run_out_of_process
+from briefs import BRIEF, EVIDENCE, LINT_OFF, OPTION, build_tree, expect_error, run_out_of_process
 from click.testing import CliRunner
 
 from briefgen.builder.manifest import LEGACY_MANIFEST
@@ -190,7 +190,8 @@ def test_stale_after_over_a_century_is_refused(tmp_path: Path, period: str) -> N
 def test_staleness_past_the_last_date_means_never_stale(tmp_path: Path, as_of: str, stale_after: str) -> None:
     evidence = EVIDENCE.replace("as_of: 2024-05", f"as_of: {as_of}")
     root = build_tree(
-        tmp_path, {"briefgen.yaml": BRIEF + f"stale_after: {stale_after}\n", "evidence/src-one.yaml": evidence}
+        tmp_path,
+        {"briefgen.yaml": BRIEF + LINT_OFF + f"stale_after: {stale_after}\n", "evidence/src-one.yaml": evidence},
     )
     for command in (["check", "--strict"], ["build"]):
         result = CliRunner().invoke(main, [*command, "-p", str(root), "--as-of", "2026-01-20"])

@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from briefs import EVIDENCE, build_tree
+from briefs import BRIEF, EVIDENCE, LINT_OFF, build_tree
 from click.testing import CliRunner
 
 from briefgen.builder.run import build
@@ -185,6 +185,7 @@ def test_evidence_turning_stale_rebuilds_and_is_flagged(project: Path) -> None:
 
 
 def test_check_strict_fails_on_stale_cited_evidence(project: Path) -> None:
+    (project / "briefgen.yaml").write_text(BRIEF + LINT_OFF)
     ok = CliRunner().invoke(main, ["check", "-p", str(project), "--strict", "--as-of", "2025-11-30"])
     assert ok.exit_code == 0, ok.output
     stale = CliRunner().invoke(main, ["check", "-p", str(project), "--strict", "--as-of", "2025-12-01"])
@@ -284,7 +285,7 @@ def test_a_record_raised_above_an_audience_leaves_no_trace_of_its_claim_in_outpu
     )
     build(project, as_of=DAY2)
     principal = (project / "outputs/test-memo/principal.md").read_text()
-    assert "Removed E-1" in principal
+    assert "2 items withheld at a higher marking" in principal  # E-1 and the risk resting on it: counted, not named
     for path in sorted((project / "outputs").rglob("*")):
         if path.is_file():
             data = path.read_bytes()
@@ -293,6 +294,7 @@ def test_a_record_raised_above_an_audience_leaves_no_trace_of_its_claim_in_outpu
                     zipfile.ZipFile(io.BytesIO(data)).read(n) for n in zipfile.ZipFile(io.BytesIO(data)).namelist()
                 )
             assert b"Something happened" not in data, path
+            assert b"E-1" not in data, path
             # The AMBER record is in the principal and working-level memos, and nowhere else in outputs/.
             if "partner" in path.name or path.name.startswith((".", "manifest")):
                 assert b"Something else happened" not in data, path

@@ -3,7 +3,9 @@ worker that fails or dies is one clean error and nothing is written; the render 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,7 +16,7 @@ from briefs import BRIEF, build_tree, snapshot
 from click.testing import CliRunner
 
 from briefgen.builder import pool, revision
-from briefgen.builder.manifest import MANIFEST_PATH
+from briefgen.builder.manifest import MANIFEST_PATH, Entry, Snapshot
 from briefgen.builder.run import build
 from briefgen.cli import main
 from briefgen.errors import RenderError, TemplateError
@@ -117,7 +119,10 @@ def test_a_worker_that_dies_is_one_clean_error_and_nothing_is_written(
     assert snapshot(root) == before
     result = CliRunner().invoke(main, ["build", "-p", str(root), "-j", "2", "--as-of", "2026-11-23"])
     assert result.exit_code == 1
-    assert result.output.count("\n") == 1 and "Traceback" not in result.output, result.output
+    assert "Traceback" not in result.output, result.output
+    assert [line for line in result.output.splitlines() if "stopped unexpectedly" in line] == [
+        result.output.splitlines()[0]
+    ]
 
 
 def test_the_render_deadline_holds_in_a_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -139,3 +144,13 @@ def test_few_outputs_or_one_job_render_in_this_process(tmp_path: Path, monkeypat
     build(build_tree(tmp_path / "small", {}), as_of=TODAY, jobs=2)  # three outputs
     build(project(tmp_path / "one"), as_of=TODAY, jobs=1)
     assert calls == []
+
+
+def test_a_manifest_entry_is_written_as_asdict_would_write_it() -> None:
+    """The manifest is written without dataclasses.asdict's deep copies, to the same JSON, every field included."""
+    snapshot_fields = {f.name: f.type for f in dataclasses.fields(Snapshot)}
+    values = {"records": {"E-1": "f"}, "risks": {"R-1": ("High", "Low")}, "ranks": {"o": 1}, "options": {"o": "g"}}
+    snap = Snapshot(**{k: v for k, v in values.items() if k in snapshot_fields})
+    entry = Entry({"a": "1"}, {}, {"md": "x"}, 2, "2026-01", ("one", "two"), snap)
+    assert json.dumps(entry.to_json(), sort_keys=True) == json.dumps(dataclasses.asdict(entry), sort_keys=True)
+    assert set(entry.to_json()["snapshot"]) == set(snapshot_fields)

@@ -19,11 +19,12 @@ from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from briefgen.errors import RenderError
 from briefgen.formats.docx.document import DEFAULT_HEAT, REQUIRED_STYLES, DocxSettings, markdown_to_docx
 from briefgen.formats.docx.house import build_reference_docx
+from briefgen.formats.docx.reference import open_reference
 from briefgen.formats.docx.tables import column_widths
 from briefgen.formats.docx.xml import text_colour_on
 
@@ -384,13 +385,14 @@ def without_styles(data: bytes, *style_ids: str) -> bytes:
     return rewritten(data, "word/styles.xml", remove)
 
 
-def test_missing_styles_are_all_reported_with_the_file_name() -> None:
+def test_missing_styles_are_added_from_the_defaults_and_used() -> None:
     broken = without_styles(reference(), "ListBullet3", "CodeChar")
-    with pytest.raises(RenderError) as caught:
-        render("- a", reference=broken, reference_name="templates/reference.docx")
-    message = str(caught.value)
-    assert "templates/reference.docx: missing style 'List Bullet 3' (needed for level-3 bulleted lists)" in message
-    assert "templates/reference.docx: missing style 'Code Char' (needed for inline code)" in message
+    assert open_reference(broken, "custom.docx").added == ("List Bullet 3", "Code Char")
+    document = opened(render("- a\n  - b\n    - c\n\n`x`", reference=broken))
+    styles = {p.text: p.style.name if p.style else "" for p in document.paragraphs}
+    assert styles["c"] == "List Bullet 3"
+    runs = [r for p in document.paragraphs for r in p.runs if r.text == "x"]
+    assert runs and runs[0].style.name == "Code Char"
 
 
 @pytest.mark.parametrize(

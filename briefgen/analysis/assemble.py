@@ -14,9 +14,10 @@ from dataclasses import replace
 from briefgen.analysis.memo_context import Evidence, History, MemoContext
 from briefgen.analysis.options import criteria, heat, option_views, rank
 from briefgen.analysis.release import Gate
+from briefgen.analysis.robustness import sensitivity
 from briefgen.analysis.sources import citation, short_citation
 from briefgen.inputs.model import Audience, Memo
-from briefgen.inputs.scales import Marking, is_stale, most_restrictive
+from briefgen.inputs.scales import Marking, most_restrictive
 from briefgen.inputs.validate import Brief
 
 
@@ -31,6 +32,7 @@ def assemble(brief: Brief, memo: Memo, audience_id: str, today: dt.date, history
     recommended = next((o for o in options if o.id == memo.recommendation), None)
     judgments = [(gate.point(brief, j), j.confidence.value) for j in memo.key_judgments]
     kept = [(p, c) for p, c in judgments if p is not None]
+    crits = criteria(brief)
     ctx = MemoContext(
         title=brief.spec.title,
         memo_id=memo.id,
@@ -38,6 +40,7 @@ def assemble(brief: Brief, memo: Memo, audience_id: str, today: dt.date, history
         subject=memo.subject or memo.question,
         to=memo.to or brief.spec.decision_maker,
         from_=memo.from_ or brief.spec.from_,
+        organisation=brief.spec.organisation,
         prepared_by=memo.prepared_by,
         date=memo.date or history.date,
         decide_by=memo.decide_by,
@@ -49,7 +52,7 @@ def assemble(brief: Brief, memo: Memo, audience_id: str, today: dt.date, history
         bluf=memo.bluf,
         options=options,
         recommended=recommended,
-        criteria=criteria(brief),
+        criteria=crits,
         rationale=gate.points(brief, memo.rationale),
         background=gate.points(brief, memo.background),
         key_judgments=tuple(p for p, _ in kept),
@@ -64,6 +67,8 @@ def assemble(brief: Brief, memo: Memo, audience_id: str, today: dt.date, history
         heat_inherent=heat(options, residual=False),
         heat_residual=heat(options, residual=True),
         withheld=gate.withheld,
+        sensitivity=sensitivity(brief, memo, options, crits),
+        recommendation_reason=memo.recommendation_reason,
         version=history.version,
         changes=history.changes,
         stale_after=brief.spec.stale_after,
@@ -103,7 +108,7 @@ def _evidence(brief: Brief, ids: Iterable[str], today: dt.date) -> dict[str, Evi
             citation=citation(brief, source.id),
             short_citation=short_citation(brief, source.id),
             url=source.url,
-            stale=is_stale(record.as_of, today, months),
+            stale=record.is_stale(today, months),
         )
     return out
 
@@ -125,6 +130,7 @@ def _with_overall_marking(ctx: MemoContext, audience: Audience) -> MemoContext:
         markings += [p.marking for p in (*option.description, *option.pros, *option.cons)]
         markings += [p.marking for p in (option.cost, option.reversibility, option.partner_views) if p]
         markings += [r.marking for r in option.risks] + [s.marking for s in option.scores]
+    markings += [ctx.sensitivity.marking] if ctx.sensitivity else []
     overall = most_restrictive(markings)
     assert overall <= audience.max_marking, "release filtering let a portion through above the audience's marking"
     return replace(ctx, marking=overall)

@@ -127,6 +127,94 @@ class HeatCell(_Part):
 
 
 @dataclass(frozen=True, repr=False)
+class RankShare(_Part):
+    """One option's row of the rank acceptability table (SMAA-2)."""
+
+    id: str
+    title: str
+    shares: tuple[float, ...]  # share of sampled weightings in which it ranks 1, 2, … (each row sums to 1)
+    first: float  # shares[0]
+    central: tuple[float, ...] | None  # mean weights (memo.criteria order) where it ranks first; None: never first
+    marking: Marking
+
+
+@dataclass(frozen=True, repr=False)
+class FlipView(_Part):
+    """Where the top option changes: weight ``criterion`` moved to ``threshold`` (the others rescaled) brings
+    ``challenger`` level with it; any further and the challenger ranks first."""
+
+    criterion: str
+    name: str
+    weight: float  # the stated weight (normalised)
+    direction: str  # "cut" or "rise"
+    threshold: float
+    change: float | None  # relative to the stated weight (0.23 = 23%); None when the stated weight is 0
+    challenger: str
+    challenger_title: str
+    within_range: bool | None  # inside the criterion's weight_range; None without one
+    marking: Marking
+
+
+@dataclass(frozen=True, repr=False)
+class TornadoBar(_Part):
+    """One criterion's bar of a tornado diagram: the top option under a cut and a rise of that weight by the
+    step (the others rescaled). ``*_lead`` is its total minus the best other total: below 0, it is displaced."""
+
+    criterion: str
+    name: str
+    weight: float
+    low_weight: float
+    high_weight: float
+    low_total: float
+    high_total: float
+    low_lead: float
+    high_lead: float
+    low_rank: int
+    high_rank: int
+    swing: float  # |high_lead − low_lead|: bars are in decreasing order of it
+    marking: Marking
+
+
+@dataclass(frozen=True, repr=False)
+class WeightChange(_Part):
+    """One one-at-a-time change and every option's rank under it (memo.options order)."""
+
+    criterion: str
+    name: str
+    direction: str
+    weight: float
+    ranks: tuple[int, ...]
+    reordered: bool  # some rank differs from the ranks at the stated weights
+    marking: Marking
+
+
+@dataclass(frozen=True, repr=False)
+class Sensitivity(_Part):
+    """Does the ranking hold? Computed from the scores this audience may see, and marked with them."""
+
+    top: str
+    top_title: str
+    tied: tuple[str, ...]  # every option ranked first at the stated weights
+    lead: float  # the top option's total minus the best other total, at the stated weights
+    step: float
+    samples: int
+    margin: float  # 95% margin of error of a share at that sample count (at worst, a share of one half)
+    seed: int
+    method: str  # "uniform" over all weightings, "rejection" within the weight ranges, "fixed": only one allowed
+    summary: str  # one sentence in plain words (the principal memo prints it as it stands)
+    flip_summary: str  # the smallest flip in full: weight, how far, who draws level ("" if none)
+    changes_summary: str  # one sentence on the one-at-a-time changes
+    changes: tuple[WeightChange, ...]
+    reordered: int  # how many one-at-a-time changes alter some rank
+    flips: tuple[FlipView, ...]
+    smallest: FlipView | None
+    crossings: tuple[FlipView, ...]  # every challenger against the top option on every criterion
+    tornado: tuple[TornadoBar, ...]
+    acceptability: tuple[RankShare, ...]  # memo.options order
+    marking: Marking
+
+
+@dataclass(frozen=True, repr=False)
 class MemoContext(_Part):
     title: str
     memo_id: str
@@ -134,6 +222,7 @@ class MemoContext(_Part):
     subject: str
     to: str
     from_: str
+    organisation: str | None
     prepared_by: str | None
     date: PartialDate | None
     decide_by: PartialDate | None
@@ -160,6 +249,8 @@ class MemoContext(_Part):
     heat_inherent: tuple[tuple[HeatCell, ...], ...]
     heat_residual: tuple[tuple[HeatCell, ...], ...]
     withheld: int
+    sensitivity: Sensitivity | None  # None when a score behind the ranks is withheld, or fewer than 2 options
+    recommendation_reason: str | None
     version: int
     changes: tuple[str, ...]
     stale_after: str

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from briefgen.analysis.memo_context import CriterionView, HeatCell, OptionView, Portion, RiskView, ScoreView
+from briefgen.analysis.ranking import competition_ranks
 from briefgen.analysis.release import Gate
 from briefgen.inputs.model import PORTION_MARK, Memo, Option, Risk, description_paragraphs
 from briefgen.inputs.scales import Level, Marking, most_restrictive, risk_level
@@ -107,16 +108,16 @@ def _scores(brief: Brief, option: Option, gate: Gate) -> tuple[tuple[ScoreView, 
 
 
 def rank(options: list[OptionView]) -> tuple[OptionView, ...]:
-    """Rank by weighted total (1 = best; ties share a rank). No rank at all if any total is withheld."""
+    """Rank by weighted total (1 = best; ties share a rank, by the one tie rule of ``ranking``). No rank at all if
+    any total is withheld."""
     if any(o.total is None for o in options):
         return tuple(options)
-    totals = [o.total for o in options if o.total is not None]
+    # Exact totals (the shown ones are rounded), so the ranks are those the sensitivity figures start from.
+    ranks = competition_ranks([sum(s.weighted for s in o.scores) for o in options])
     # A rank compares every option's total: it carries the most restrictive marking of all of them.
     rank_marking = most_restrictive(o.derived_markings["total"] for o in options)
     ranked = []
-    for option in options:
-        assert option.total is not None
-        rank = 1 + sum(1 for t in totals if t > option.total)
+    for option, rank in zip(options, ranks, strict=True):
         derived = {**option.derived_markings, "rank": rank_marking}
         ranked.append(_replace(option, rank=rank, derived_markings=derived))
     return tuple(ranked)

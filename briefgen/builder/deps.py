@@ -17,7 +17,8 @@ from briefgen import __version__
 from briefgen.analysis.assemble import citable
 from briefgen.builder.manifest import file_digest, fingerprint
 from briefgen.inputs.load import TEMPLATES_DIR
-from briefgen.inputs.scales import is_stale, stale_limit
+from briefgen.inputs.model import UNSHOWN_RECORD_FIELDS, UNSHOWN_SOURCE_FIELDS
+from briefgen.inputs.scales import stale_limit
 from briefgen.inputs.validate import Brief
 
 MISSING = "missing"
@@ -75,8 +76,8 @@ def resolve(brief: Brief, key: str, today: dt.date) -> str:
         return today.isoformat()
     if kind == "brief":
         return fingerprint([spec.title, spec.decision_maker, spec.from_, spec.organisation, spec.stale_after])
-    if kind == "criteria":
-        return fingerprint([c.model_dump(mode="json") for c in spec.criteria])
+    if kind == "criteria":  # the criteria, and how the ranking's sensitivity to their weights is tested
+        return fingerprint([[c.model_dump(mode="json") for c in spec.criteria], spec.sensitivity.model_dump()])
     if kind == "memo":
         return _dump(next((m for m in spec.memos if m.id == ident), None))
     if kind == "audience":
@@ -85,11 +86,12 @@ def resolve(brief: Brief, key: str, today: dt.date) -> str:
         return _dump(brief.options.get(ident))
     if kind == "record":
         record = brief.records.get(ident)
-        return fingerprint([record.model_dump(mode="json"), brief.record_marking(ident).value]) if record else MISSING
+        shown = record.model_dump(mode="json", exclude=set(UNSHOWN_RECORD_FIELDS)) if record else None
+        return fingerprint([shown, brief.record_marking(ident).value]) if record else MISSING
     if kind == "marking":
         return brief.record_marking(ident).value if ident in brief.records else MISSING
     if kind == "source":
-        return _dump(brief.sources.get(ident))
+        return _dump(brief.sources.get(ident), UNSHOWN_SOURCE_FIELDS)
     if kind == "template":
         return _file(brief.root / TEMPLATES_DIR / ident)
     if kind == "reference":
@@ -105,7 +107,8 @@ def fresh_until(brief: Brief, outputs: Iterable[Mapping[str, str]], today: dt.da
     outputs = list(outputs)
     months = brief.spec.stale_after_months
     cited = {r for deps in outputs for r in _cited(deps)}
-    limits = [stale_limit(brief.records[r].as_of, months) for r in cited if r in brief.records]
+    dated = [brief.records[r] for r in cited if r in brief.records and not brief.records[r].historical]
+    limits = [stale_limit(record.as_of, months) for record in dated]
     turning = [limit + dt.timedelta(days=1) for limit in limits if limit < dt.date.max]  # date.max: never stale
     turning += [today + dt.timedelta(days=1)] if any("as_of" in deps for deps in outputs) else []
     return min((day for day in turning if day > today), default=None)
@@ -117,12 +120,12 @@ def _cited(deps: Mapping[str, str]) -> list[str]:
 
 def _stale(brief: Brief, cited: Iterable[str], today: dt.date) -> str:
     months = brief.spec.stale_after_months
-    return fingerprint(sorted(r for r in cited if is_stale(brief.records[r].as_of, today, months)))
+    return fingerprint(sorted(r for r in cited if brief.records[r].is_stale(today, months)))
 
 
-def _dump(model: object) -> str:
+def _dump(model: object, unshown: frozenset[str] = frozenset()) -> str:
     dump = getattr(model, "model_dump", None)
-    return fingerprint(dump(mode="json", by_alias=True)) if dump else MISSING
+    return fingerprint(dump(mode="json", by_alias=True, exclude=set(unshown))) if dump else MISSING
 
 
 def _file(path: Path) -> str:

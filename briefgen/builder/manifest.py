@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,6 +42,8 @@ class Snapshot:
     risks: dict[str, tuple[str, str]] = field(default_factory=dict)
     ranks: dict[str, int] = field(default_factory=dict)
     options: dict[str, str] = field(default_factory=dict)
+    sensitivity: dict[str, int] = field(default_factory=dict)  # the figures shown, in whole per cent (changes.py)
+    text: dict[str, str] = field(default_factory=dict)  # the memo's own text shown: section -> fingerprint
 
 
 @dataclass(frozen=True)
@@ -57,17 +59,11 @@ class Entry:
     snapshot: Snapshot
 
     def to_json(self) -> dict[str, Any]:
-        """The entry as JSON data (what :func:`dataclasses.asdict` gives, without its deep copies)."""
-        snap = self.snapshot
-        return {
-            "deps": self.deps,
-            "docx_deps": self.docx_deps,
-            "digests": self.digests,
-            "version": self.version,
-            "date": self.date,
-            "changes": list(self.changes),
-            "snapshot": {"records": snap.records, "risks": snap.risks, "ranks": snap.ranks, "options": snap.options},
-        }
+        """The entry as JSON data: what :func:`dataclasses.asdict` gives, without its deep copies (every field of
+        the entry and of its snapshot, whatever fields they gain)."""
+        data: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["snapshot"] = {f.name: getattr(self.snapshot, f.name) for f in fields(self.snapshot)}
+        return data
 
     @classmethod
     def from_json(cls, data: object) -> Entry:
@@ -81,6 +77,8 @@ class Entry:
             risks={_of(str, k): _pair(v) for k, v in risks.items()},
             ranks={_of(str, k): _of(int, v) for k, v in ranks.items()},
             options=_texts(snap.get("options", {})),
+            sensitivity={_of(str, k): _of(int, v) for k, v in _of(dict, snap.get("sensitivity", {})).items()},
+            text=_texts(snap.get("text", {})),  # absent in manifests of earlier versions: nothing to compare
         )
         date = entry.get("date")
         if date is not None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal
 
 from briefgen.analysis.memo_context import History
 from briefgen.errors import BriefgenError, RenderError
-from briefgen.inputs.files import read_regular
+from briefgen.inputs.files import FileTooLarge, read_regular
 from briefgen.inputs.load import TEMPLATES_DIR
 from briefgen.inputs.scales import PartialDate, reference_date
 
@@ -30,7 +30,7 @@ OUTPUTS_DIR = "outputs"
 
 
 class UnknownTarget(BriefgenError):
-    """--memo or --audience names something the brief does not have."""
+    """--memo or --audience names something the brief does not have: a usage error (the command line exits 2)."""
 
 
 @dataclass(frozen=True)
@@ -48,13 +48,20 @@ class Target:
 
 def targets(brief: Brief, memo_id: str | None = None, audience_id: str | None = None) -> list[Target]:
     """The (memo, audience) pairs to build, checked against the brief."""
+    from briefgen.inputs.suggest import did_you_mean
+
     memos = [m for m in brief.spec.memos if memo_id in (None, m.id)]
     if not memos:
-        raise UnknownTarget(f"unknown memo {memo_id!r} (expected one of: {', '.join(m.id for m in brief.spec.memos)})")
+        ids = [m.id for m in brief.spec.memos]
+        hint = did_you_mean(str(memo_id), ids)
+        raise UnknownTarget(f"unknown memo {memo_id!r} (expected one of: {', '.join(ids)}){hint}")
     found = [Target(m.id, a) for m in memos for a in m.audiences if audience_id in (None, a)]
     if not found:
         known = sorted({a for m in memos for a in m.audiences})
-        raise UnknownTarget(f"unknown audience {audience_id!r} for this memo (expected one of: {', '.join(known)})")
+        hint = did_you_mean(str(audience_id), known)
+        raise UnknownTarget(
+            f"unknown audience {audience_id!r} for this memo (expected one of: {', '.join(known)}){hint}"
+        )
     return found
 
 
@@ -121,14 +128,23 @@ def docx_bytes(
         keywords=f"{target.audience_id}; {rendered.marking.value}",
         created=dt.datetime(created.year, created.month, created.day, tzinfo=dt.UTC),
         reference_name=brief.spec.style.reference,
+        organisation=brief.spec.organisation or "",
     )
     return word.render(rendered.text, settings)
+
+
+MAX_REFERENCE_BYTES = 32 * 1024 * 1024  # a house template with a few logos is well under 1 MiB
 
 
 def reference_bytes(brief: Brief) -> bytes:
     path = brief.root / brief.spec.style.reference
     try:
-        return read_regular(path)
+        return read_regular(path, MAX_REFERENCE_BYTES)
+    except FileTooLarge as exc:
+        raise RenderError(
+            f"{brief.spec.style.reference}: the reference document is {exc.size:,} bytes, over the "
+            f"{MAX_REFERENCE_BYTES:,}-byte limit"
+        ) from None
     except OSError as exc:
         raise RenderError(f"{brief.spec.style.reference}: cannot read the reference document: {exc.strerror}") from None
 

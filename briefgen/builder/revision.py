@@ -43,7 +43,7 @@ def render_step(
     word: WordRenderer | None = None,
 ) -> Outcome:
     from briefgen.analysis.assemble import revise
-    from briefgen.builder.changes import change_note, snapshot
+    from briefgen.builder.changes import change_note, moved, snapshot, visible
     from briefgen.formats.markdown import finish
 
     target, entry = step.target, step.entry
@@ -52,17 +52,23 @@ def render_step(
     history = History(entry.version, _date(entry.date), entry.changes) if entry else History(1, first_day, ())
     body = draft_md(brief, target, today, history, env)
     rendered = finish(body, body.ctx)
-    seen = snapshot(brief, body.ctx, rendered.cited, rendered.option_fields)
+    seen = snapshot(brief, body.ctx, rendered.cited, rendered.option_fields, rendered.sensitivity, rendered.memo_fields)
     text_digest = digest(rendered.text.encode("utf-8"))
-    revised = entry is not None and (text_digest != entry.digests.get("content") or seen != entry.snapshot)
+    revised = entry is not None and (text_digest != entry.digests.get("content") or moved(entry.snapshot, seen))
     if entry is not None and step.content_may_change and revised:
-        history = History(
-            entry.version + 1, first_day, change_note(entry.snapshot, seen, _titles(brief), _claims(brief, seen))
-        )
+        now = visible(brief, memo.options, body.ctx, entry.snapshot.records)
+        note = change_note(entry.snapshot, seen, _titles(brief), _claims(brief, seen), now)
+        history = History(entry.version + 1, first_day, note)
         first, rendered = rendered, finish(body, revise(body.ctx, memo, history))
         text_digest = digest(rendered.text.encode("utf-8"))
-        if (first.cited, first.option_fields) != (rendered.cited, rendered.option_fields):
-            seen = snapshot(brief, body.ctx, rendered.cited, rendered.option_fields)  # the late blocks showed more
+        if (first.cited, first.option_fields, first.sensitivity) != (
+            rendered.cited,
+            rendered.option_fields,
+            rendered.sensitivity,
+        ):  # the late blocks showed more
+            seen = snapshot(
+                brief, body.ctx, rendered.cited, rendered.option_fields, rendered.sensitivity, rendered.memo_fields
+            )
     files = _files(brief, step, formats, rendered, memo.date or history.date, word)
     same_content = entry is not None and entry.digests.get("content") == text_digest
     kept: dict[str, str] = {f: d for f, d in entry.digests.items() if f in FORMATS} if entry and same_content else {}

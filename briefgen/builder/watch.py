@@ -3,6 +3,7 @@ internals (MkDocs' live-reload habit); it keeps running through errors and exits
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -45,9 +46,13 @@ def _attempt(
         report_error(err)
 
 
+# What editors and tools write beside a file while saving it: vim's swap files and its 4913 probe, backups (~),
+# emacs lock (.#x) and autosave (#x#) files, the sedXXXXXX temp file of `sed -i`, and dot files in general.
+_EDITOR_TEMP = re.compile(r"^(\..*|.*~|.*\.sw[a-p]|.*\.sw[a-p]x|#.*#|sed[A-Za-z0-9]{6}|4913)$")
+
+
 def _relevant(change: object, path: str) -> bool:
-    name = Path(path).name
-    return not (name.startswith(".") or name.endswith("~") or name.endswith(".swp"))
+    return not _EDITOR_TEMP.match(Path(path).name)
 
 
 def _describe(root: Path, batch: object) -> str:

@@ -1,5 +1,6 @@
 """Citation numbering during one render: ``cite(ids)`` numbers evidence in order of first citation in the rendered
-text, and ``notes()`` lists exactly what was cited, Chicago notes style."""
+text, and ``notes()`` lists exactly what was cited, Chicago notes style: the full citation at a source's first note,
+"Ibid" at a note citing the same source as the note just before it, the short form otherwise."""
 
 from __future__ import annotations
 
@@ -17,11 +18,15 @@ class Note:
     number: int
     evidence: Evidence
     first_of_source: bool
+    ibid: bool = False  # the note just before cites the same source
 
     @property
     def citation(self) -> str:
-        """Chicago notes style: the full citation at a source's first note, the short form after."""
-        return self.evidence.citation if self.first_of_source else self.evidence.short_citation
+        """Chicago notes style: the full citation at a source's first note, "Ibid" (the template ends the sentence,
+        as after any citation) right after a note of the same source, the short form otherwise."""
+        if self.first_of_source:
+            return self.evidence.citation
+        return "Ibid" if self.ibid else self.evidence.short_citation
 
     @property
     def grade_meaning(self) -> str:
@@ -57,9 +62,10 @@ class Citations:
 
     def notes(self) -> list[Note]:
         seen: set[str] = set()
-        notes = []
+        notes: list[Note] = []
         for record_id, number in self.numbers.items():
             evidence = self.evidence[record_id]
-            notes.append(Note(number, evidence, evidence.source_id not in seen))
+            previous = notes[-1].evidence.source_id if notes else None
+            notes.append(Note(number, evidence, evidence.source_id not in seen, previous == evidence.source_id))
             seen.add(evidence.source_id)
         return notes

@@ -1,20 +1,29 @@
-"""The Jinja environment every template renders in: the immutable sandbox with StrictUndefined, a loader confined to
+"""The Jinja environment every template renders in: the immutable sandbox with StrictUndefined (whose messages say
+which field is missing and offer the real ones), a loader confined to
 ``templates/`` (links out are refused), and briefgen's filters."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import jinja2
-
-from briefgen.formats.filters import escape_cell, escape_md, first_sentence, level_label, long_date, portion_mark
+from briefgen.formats.filters import (
+    escape_cell,
+    escape_md,
+    first_sentence,
+    level_label,
+    long_date,
+    or_withheld,
+    portion_mark,
+    share_percent,
+)
 from briefgen.formats.sandbox import ConfinedLoader, Sandbox
+from briefgen.formats.undefined import TemplateUndefined
 
 
 def environment(templates: Path) -> Sandbox:
     env = Sandbox(
         loader=ConfinedLoader(str(templates)),
-        undefined=jinja2.StrictUndefined,
+        undefined=TemplateUndefined,
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -28,5 +37,7 @@ def environment(templates: Path) -> Sandbox:
         date=long_date,
         portion=portion_mark,
         first_sentence=first_sentence,
+        percent=share_percent,
+        withheld=or_withheld,
     )
     return env

@@ -1,5 +1,5 @@
-"""The filters templates use on data: escaping as literal Markdown (``|md``, ``|cell``), levels, dates, portion marks
-and first sentences. Pure functions of their input."""
+"""The filters templates use on data: escaping as literal Markdown (``|md``, ``|cell``), levels, dates, portion marks,
+first sentences and per cents. Pure functions of their input."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from briefgen.analysis.wording import percent
 from briefgen.inputs.scales import Level, Marking, PartialDate
 
 # CommonMark inline metacharacters (plus GFM's | and ~); & only where it would start an entity reference.
@@ -15,15 +16,33 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<|~]|&(?=#?[A-Za-z0-9]+;))")
 _LINE_START = re.compile(r"^(\s*(?:[0-9]+(?=[.)]))?)([-+=>#.)])", re.MULTILINE)
 
 
+# A value a template may not print: None is what a field holds when it is withheld from the audience (a total, a
+# rank, the recommended option, an option's cost) or was not given (prepared_by).
+NONE_PRINTED = (
+    "prints None (a value withheld from this audience, above its marking, or not given in the brief): "
+    "test it first ({% if x is not none %}…{% endif %}) or print it as {{ x | withheld }}"
+)
+WITHHELD = "withheld"
+
+
 def escape_md(value: object) -> str:
     """Data as literal Markdown text: inline metacharacters backslash-escaped, block starters neutralised."""
+    if value is None:
+        raise ValueError(NONE_PRINTED)
     text = _MD_SPECIAL.sub(r"\\\1", str(value))
     return _LINE_START.sub(r"\1\\\2", text)
 
 
 def escape_cell(value: object) -> str:
     """Data inside a pipe-table cell: escaped, on one line."""
+    if value is None:
+        raise ValueError(NONE_PRINTED)
     return escape_md(" ".join(str(value).split()))
+
+
+def or_withheld(value: Any, placeholder: str = WITHHELD) -> Any:
+    """``value``, or the placeholder (``withheld``) where it is None: withheld from this audience or not given."""
+    return placeholder if value is None else value
 
 
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[\"“‘'(\[]?[A-Z0-9])")
@@ -97,3 +116,8 @@ def portion_mark(value: Any) -> str:
     """``(TLP:AMBER) `` before a portion above TLP:CLEAR, nothing otherwise."""
     marking = value if isinstance(value, Marking) else value.marking
     return f"({marking.value}) " if marking > Marking.CLEAR else ""
+
+
+def share_percent(value: float | None) -> str:
+    """``0.25`` → ``25%``, ``0.088`` → ``8.8%`` (as the sensitivity sentences write them); None → ``—``."""
+    return percent(value) if value is not None else "—"

@@ -38,6 +38,8 @@ class RenderedMarkdown:
     option_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)  # what the template read of each option
     dated: bool = False  # the template printed or used the reference date (memo.as_of)
     passes: int = 1  # times the body was rendered (more than one only for a body that reads its own marking)
+    sensitivity: bool = False  # the template read memo.sensitivity: its figures go into the change-note snapshot
+    memo_fields: tuple[str, ...] = ()  # the memo's own fields the template read (its text sections among them)
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,11 @@ def _result(draft: Draft, ctx: MemoContext, text: str, late_reads: Reads) -> Ren
     cited = (*numbers, *sorted(reads.records - numbers.keys()))
     fields = {option: tuple(sorted(names)) for option, names in reads.option_fields.items()}
     templates = tuple(sorted(reads.templates))
-    return RenderedMarkdown(text, cited, ctx.marking, templates, fields, reads.dated, draft.passes)
+    sensitivity = "sensitivity" in reads.memo_fields
+    memo_fields = tuple(sorted(reads.memo_fields))
+    return RenderedMarkdown(
+        text, cited, ctx.marking, templates, fields, reads.dated, draft.passes, sensitivity, memo_fields
+    )
 
 
 def _tidy(text: str) -> str:

@@ -33,6 +33,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from briefgen.analysis.memo_context import Evidence, MemoContext, OptionView
+from briefgen.formats.filters import NONE_PRINTED
 from briefgen.formats.late import LateContext
 from briefgen.inputs.scales import Level, Marking, PartialDate
 
@@ -44,7 +45,7 @@ RENDER_SECONDS = 10.0
 _SAFE_VERDICTS_KEPT = 10_000
 
 _METADATA = frozenset({"marking", "derived_markings"})
-_PRINTABLE = (str, int, float, bool, Marking, Level, PartialDate, dt.date, type(None))
+_PRINTABLE = (str, int, float, bool, Marking, Level, PartialDate, dt.date)
 _SEQUENCES = (str, bytes, list, tuple)
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
 
@@ -170,6 +171,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return wrapped
 
     def guarded_concat(self, parts: tuple[Any, ...]) -> str:
+        if any(p is None for p in parts):
+            raise ValueError(NONE_PRINTED)
         texts = [str(p) for p in parts]
         if sum(len(t) for t in texts) > MAX_STRING_OP:
             raise SecurityError("string concatenation too large")
@@ -241,9 +244,12 @@ def _alarm(env: Sandbox) -> Iterator[None]:
 
 def _printable(value: Any) -> Any:
     """``finalize``: ``{{ x }}`` prints text, numbers, markings, levels and dates — never a whole object or list,
-    whose content would be shown without its marking being noted."""
+    whose content would be shown without its marking being noted, and never None (a value withheld from this
+    audience, or not given, would print as "None")."""
     if isinstance(value, (*_PRINTABLE, jinja2.Undefined)):
         return value
+    if value is None:
+        raise ValueError(NONE_PRINTED)
     raise SecurityError(f"cannot print a whole {type(value).__name__}: print its fields")
 
 

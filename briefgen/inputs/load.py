@@ -212,7 +212,8 @@ def parse_yaml(raw: bytes, path: str) -> Document:
     try:
         node = _Composer(text, path).compose()
     except yaml.MarkedYAMLError as exc:
-        raise InputError([_nesting_problem(path, text, exc) or _syntax_problem(path, exc)]) from None
+        problem = _nesting_problem(path, text, exc) or _tab_problem(path, text, exc) or _syntax_problem(path, exc)
+        raise InputError([problem]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(path, 0, "", f"YAML error: {exc}")]) from None
     if node is None:
@@ -231,6 +232,21 @@ def _nesting_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem
     end = getattr(mark, "index", None) if mark else None
     line = line_past_depth(text, MAX_DEPTH, None if end is None else end + 1)
     return Problem(path, line, "", f"nested more than {MAX_DEPTH} levels deep: refused") if line else None
+
+
+def _tab_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem | None:
+    """briefgen's own words for a common syntax error: a tab in the indentation of a line between the start of the
+    construct the parser was reading and the point where it stopped (parsers word it differently, if at all)."""
+    if exc.problem_mark is None:
+        return None
+    last = exc.problem_mark.line + 1
+    first = exc.context_mark.line + 1 if exc.context_mark else max(last - 1, 1)
+    lines = text.splitlines()
+    for number in range(min(first, last), min(last, len(lines)) + 1):
+        line = lines[number - 1]
+        if "\t" in line[: len(line) - len(line.lstrip(" \t"))] and line.strip():
+            return Problem(path, number, "", "tabs are not allowed in YAML indentation; use spaces")
+    return None
 
 
 def _syntax_problem(path: str, exc: yaml.MarkedYAMLError) -> Problem:

@@ -5,11 +5,13 @@ The field names are a contract (design.md); additions are documented in the READ
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -21,7 +23,8 @@ from pydantic import (
 )
 
 from briefgen.errors import shown
-from briefgen.inputs.scales import ID_PATTERN, Level, Marking, PartialDate, Reliability
+from briefgen.inputs.scales import ID_PATTERN, Level, Marking, PartialDate, Reliability, is_stale
+from briefgen.inputs.settings import LintSettings, SensitivitySettings, SourceTexts
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
@@ -101,15 +104,47 @@ class Confidence(StrEnum):
 # ---------------------------------------------------------------- evidence/<source-id>.yaml
 
 
+def _relative_path(value: str) -> str:
+    parts = value.split("/")
+    if value.startswith("/") or ".." in parts or "\\" in value or ":" in value or not value.isprintable():
+        raise ValueError(
+            f"expected a relative path inside the source-texts folder such as 'sources/x.pdf', got {shown(value)}"
+        )
+    return value
+
+
+SourceFile = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=500),
+    AfterValidator(_relative_path),
+    WithJsonSchema({"type": "string", "description": "a path inside the source-texts folder, such as sources/x.pdf"}),
+]
+Doi = Annotated[str, StringConstraints(pattern=r"^10\.\S+/\S+$", max_length=500)]
+ExtraValue = str | int | float | bool | tuple[str, ...] | None
+
+
 class Source(Frozen):
     id: Id
     title: ShortText
     author: ShortText | None = None
     publisher: ShortText | None = None
+    short: ShortText | None = None  # the short form cited after the first note ("GAO 2024"), if not the derived one
     published: DateField
     url: Url | None = None
+    doi: Doi | None = Field(default=None, description="without https://doi.org/, such as 10.1000/xyz123")
     reliability: Reliability
+    reliability_reason: Text | None = Field(
+        default=None, description="why the source is graded so; needed above F when no author or outlet is named"
+    )
     marking: Marking = Marking.CLEAR
+    file: SourceFile | None = Field(
+        default=None,
+        description="the source's text (.txt, .md, .html, .pdf or .docx), inside the source-texts folder "
+        "(source_texts.folder in briefgen.yaml; default: the project folder): briefgen verify checks quotes in it",
+    )
+    extra: dict[Annotated[str, StringConstraints(min_length=1, max_length=64)], ExtraValue] = Field(
+        default_factory=dict, description="citation fields briefgen does not use, kept from an import"
+    )
 
 
 class EvidenceRecord(Frozen):
@@ -120,11 +155,25 @@ class EvidenceRecord(Frozen):
     as_of: DateField
     topics: tuple[Annotated[str, StringConstraints(min_length=1, max_length=64)], ...] = ()
     marking: Marking | None = Field(default=None, description="overrides the source's marking")
+    confirmed_by: tuple[Id, ...] = Field(
+        default=(), description="records from other sources that corroborate this one (credibility 1 needs them)"
+    )
+    historical: bool = Field(default=False, description="its age is the point: never stale")
+
+    def is_stale(self, today: dt.date, months: int) -> bool:
+        """Older than ``months`` at ``today``, unless the record is historical (its age is the point)."""
+        return not self.historical and is_stale(self.as_of, today, months)
+
+
+# Fields no memo shows: a change to them changes no output (staleness, which ``historical`` decides, is a dependency
+# of its own), so output fingerprints leave them out.
+UNSHOWN_SOURCE_FIELDS = frozenset({"file", "extra", "reliability_reason"})
+UNSHOWN_RECORD_FIELDS = frozenset({"confirmed_by", "historical"})
 
 
 class EvidenceFile(Frozen):
     source: Source
-    records: tuple[EvidenceRecord, ...] = Field(min_length=1)
+    records: tuple[EvidenceRecord, ...] = Field(default=(), description="empty in a freshly imported source")
 
 
 # ---------------------------------------------------------------- options/<option-id>.yaml
@@ -200,11 +249,24 @@ def description_paragraphs(description: str) -> list[str]:
 # ---------------------------------------------------------------- briefgen.yaml
 
 
+Bound = Annotated[float, Field(ge=0, le=1_000)]
+
+
 class Criterion(Frozen):
     id: Id
     name: ShortText
-    weight: Annotated[float, Field(gt=0, le=1_000)]
+    weight: Annotated[float, Field(ge=0, le=1_000)] = Field(
+        description="weights sum to 1 (or to 100, read as per cent); 0 only with zero_weight_reason"
+    )
     description: str = ""
+    zero_weight_reason: ShortText | None = Field(
+        default=None, description="why a weight of 0 is deliberate (required for, and only for, a weight of 0)"
+    )
+    weight_range: tuple[Bound, Bound] | None = Field(
+        default=None,
+        description="[low, high], in the weights' own units: the weights the team would accept, for rank "
+        "acceptability; the stated weight must lie inside",
+    )
 
 
 class Audience(Frozen):
@@ -252,6 +314,11 @@ class Memo(Frozen):
     coordination: tuple[ShortText, ...] = ()
     dissent: tuple[Point, ...] = ()
     partner_benefits: tuple[Point, ...] = Field(default=(), description="why the proposal serves both sides")
+    recommendation_reason: Text | None = Field(
+        default=None,
+        description="why the recommendation stands if it does not rank first on the weighted criteria; the "
+        "memo states it (memo text: covered by the memo's marking)",
+    )
     attachments: tuple[ShortText, ...] = ()
     marking: Marking = Field(
         default=Marking.CLEAR,
@@ -298,6 +365,9 @@ class BriefSpec(Frozen):
     audiences: dict[Id, Audience] = Field(min_length=1)
     memos: tuple[Memo, ...] = Field(min_length=1)
     style: Style = Style()
+    source_texts: SourceTexts = SourceTexts()
+    lint: LintSettings = LintSettings()
+    sensitivity: SensitivitySettings = SensitivitySettings()
     stale_after: Annotated[str, BeforeValidator(_months_text), WithJsonSchema(_MONTHS_SCHEMA)] = Field(
         default="18 months", description="cited evidence older than this is flagged: '18 months', '2 years' or 18"
     )

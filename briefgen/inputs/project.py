@@ -47,6 +47,8 @@ class Summary:
     outputs: int
     stale: tuple[str, ...]
     stale_after: str
+    warnings: tuple[Problem, ...] = ()  # lint warnings, each message ending in its rule name: "... [rule]"
+    notes: tuple[str, ...] = ()  # what check did not refuse but the analyst should know (styles briefgen added)
 
     def __str__(self) -> str:
         line = (
@@ -55,7 +57,10 @@ class Summary:
         )
         if self.stale:
             line += f"; {len(self.stale)} cited records older than {self.stale_after} (check --strict fails on them)"
-        return line
+        if self.warnings:
+            count = len(self.warnings)
+            line += f"; {count} lint warning{'s' if count != 1 else ''} (check --strict fails on them)"
+        return "\n".join([line, *self.notes])
 
 
 def cited_records(brief: Brief) -> dict[str, str]:
@@ -75,11 +80,9 @@ def cited_records(brief: Brief) -> dict[str, str]:
 
 def stale_records(brief: Brief, today: dt.date) -> list[tuple[str, str]]:
     """(record id, first file citing it) of every cited record older than the brief's ``stale_after`` at ``today``."""
-    from briefgen.inputs.scales import is_stale
-
     months = brief.spec.stale_after_months
     cited = sorted(cited_records(brief).items())
-    return [(record_id, by) for record_id, by in cited if is_stale(brief.records[record_id].as_of, today, months)]
+    return [(record_id, by) for record_id, by in cited if brief.records[record_id].is_stale(today, months)]
 
 
 def stale_problems(brief: Brief, today: dt.date) -> list[Problem]:

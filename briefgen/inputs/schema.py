@@ -3,13 +3,16 @@ that say what was expected and what was found; users never see a pydantic dump."
 
 from __future__ import annotations
 
-import difflib
-from typing import Any, TypeVar
+import types
+from collections import abc
+from collections.abc import Mapping
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from briefgen.errors import InputError, Problem, shown
 from briefgen.inputs.load import Document, Loc, field_path
+from briefgen.inputs.suggest import did_you_mean
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -48,7 +51,7 @@ def _message(model: type[BaseModel], loc: Loc, err: Any) -> str:
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
-        return _unknown_field(model, loc)
+        return _unknown_field(model, loc, found)
     if kind in ("enum", "literal_error"):
         return f"expected one of {ctx.get('expected', '')}, got {shown(found)}"
     if kind == "value_error":
@@ -69,11 +72,14 @@ def _kind(value: object) -> str:
     return "nothing" if value is None else names.get(type(value), type(value).__name__)
 
 
-def _unknown_field(model: type[BaseModel], loc: Loc) -> str:
+def _unknown_field(model: type[BaseModel], loc: Loc, value: object) -> str:
     allowed = _fields_at(model, loc[:-1])
     name = str(loc[-1])
-    close = difflib.get_close_matches(name, allowed, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    if not allowed:  # a place with no fixed fields (none known here): say what was found, never an empty list
+        return f"unknown field {shown(name)}"
+    hint = did_you_mean(name, allowed)
+    if not hint and value is None:  # `{text: a, b}` is {text: a, b: null}: the comma ended the text
+        hint = f"; if {shown(name)} is the rest of a text after a comma, put the whole text in quotes"
     return f"unknown field {shown(name)} (expected one of: {', '.join(allowed)}){hint}"
 
 
@@ -81,25 +87,38 @@ def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
     """Names of the fields allowed at ``loc`` inside ``model``, following nested models, lists and dicts."""
     current: Any = model
     for part in loc:
-        if isinstance(current, type) and issubclass(current, BaseModel) and isinstance(part, str):
-            field = next((f for n, f in current.model_fields.items() if (f.alias or n) == part), None)
-            current = field.annotation if field else None
-        current = _unwrap(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return [f.alias or n for n, f in current.model_fields.items()]
-    return []
+        current = _inside(current, part)
+    found = _model(current)
+    return [f.alias or n for n, f in found.model_fields.items()] if found else []
 
 
-def _unwrap(annotation: Any) -> Any:
-    """The model inside ``X | None``, ``tuple[X, ...]`` or ``dict[str, X]``."""
-    for _ in range(4):
-        args = [a for a in getattr(annotation, "__args__", ()) if a is not type(None) and a is not Ellipsis]
-        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            return annotation
-        if models:
-            return models[-1]
-        if not args:
-            return annotation
-        annotation = args[-1]
-    return annotation
+def _inside(annotation: Any, part: str | int) -> Any:
+    """The annotation of what ``part`` (a field name, a dict key or a list index) selects inside ``annotation``."""
+    for option in _options(annotation):
+        model = _model(option)
+        if model is not None and isinstance(part, str):
+            field = next((f for n, f in model.model_fields.items() if (f.alias or n) == part), None)
+            if field is not None:
+                return field.annotation
+        origin, args = get_origin(option), get_args(option)
+        if origin in (dict, Mapping, abc.Mapping) and isinstance(part, str) and len(args) == 2:
+            return args[1]
+        if origin in (list, tuple, abc.Sequence) and isinstance(part, int) and args:
+            return args[0]
+    return None
+
+
+def _options(annotation: Any) -> list[Any]:
+    """The alternatives of ``X | Y | None`` (``Annotated`` unwrapped), or the annotation itself."""
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) in (Union, types.UnionType):
+        return [o for a in get_args(annotation) if a is not type(None) for o in _options(a)]
+    return [annotation]
+
+
+def _model(annotation: Any) -> type[BaseModel] | None:
+    for option in _options(annotation):
+        if isinstance(option, type) and issubclass(option, BaseModel):
+            return option
+    return None

@@ -5,7 +5,6 @@ pydantic errors are translated here into ``path:line: field: message`` problems;
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -26,6 +25,9 @@ from briefgen.inputs.model import (
 )
 from briefgen.inputs.scales import Marking, most_restrictive
 from briefgen.inputs.schema import M, parse_model
+from briefgen.inputs.sourcing import corroboration_problems, source_texts_problems
+from briefgen.inputs.suggest import KnownIds, did_you_mean
+from briefgen.inputs.weights import check_weights
 
 
 @dataclass(frozen=True)
@@ -63,13 +65,17 @@ def validate_project(files: ProjectFiles) -> Brief:
     records, record_source, sources = _index_evidence(problems, ok_evidence)
     # A file that failed to parse would make every reference into it look unknown: resolve ids only
     # against complete sets, so each mistake is reported once, where it is.
-    known_records = records if len(ok_evidence) == len(evidence) else _Anything()
-    option_ids = {o.id for _, o in ok_options}
+    # One did-you-mean index per id set, shared by every unknown id: bounded work however many ids there are.
+    known_records = KnownIds(records) if len(ok_evidence) == len(evidence) else _Anything()
+    option_ids = KnownIds(dict.fromkeys(o.id for _, o in ok_options))
     known_options = option_ids if len(ok_options) == len(options) else _Anything()
     problems.extend(_check_options(ok_options, known_records))
+    if len(ok_evidence) == len(evidence):  # against a complete set of records only, as every other id
+        problems.extend(corroboration_problems(ok_evidence, record_source))
     problems.extend(_written_marks(files))
     if spec is not None:
         problems.extend(_check_spec(files, spec, known_options, known_records))
+        problems.extend(source_texts_problems(files.root, files.brief, spec))
     if problems or spec is None:
         raise InputError(problems)
     brief = Brief(files.root, spec, sources, records, record_source, {o.id: o for _, o in ok_options}, files)
@@ -169,8 +175,7 @@ def _unknown_ids(
 ) -> Iterator[Problem]:
     for j, ident in enumerate(ids):
         if ident not in known:
-            close = difflib.get_close_matches(ident, list(known), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = known.hint(ident) if isinstance(known, KnownIds) else did_you_mean(ident, known)
             yield Problem(doc.path, doc.line_of((*loc, j)), field_path((*loc, j)), f"unknown {what} id {ident!r}{hint}")
 
 
@@ -194,6 +199,7 @@ def _check_spec(
         yield from _check_template_path(files.root, doc, loc, audience.template)
     yield from _check_reference(files.root, doc, spec.style.reference)
     yield from _check_scores(files, criteria)
+    yield from check_weights(doc, spec.criteria)
     yield from problems
 
 

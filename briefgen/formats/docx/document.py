@@ -17,7 +17,7 @@ from briefgen.errors import RenderError
 from briefgen.formats.docx import xml as x
 from briefgen.formats.docx.body import BodyWriter
 from briefgen.formats.docx.package import deflated
-from briefgen.formats.docx.page import core_properties_xml, footer_markup, header_markup
+from briefgen.formats.docx.page import app_properties_xml, core_properties_xml, footer_markup, header_markup
 from briefgen.formats.docx.parse import events
 from briefgen.formats.docx.reference import REQUIRED_STYLES
 from briefgen.formats.docx.skeleton import Skeleton, prepare
@@ -48,6 +48,7 @@ class DocxSettings:
     keywords: str = ""
     created: datetime = datetime(2000, 1, 1, tzinfo=UTC)
     reference_name: str = "reference.docx"  # for error messages
+    organisation: str = ""  # the Company of the document's extended properties
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class WordRenderer:
             skeleton.numbering.member: skeleton.numbering.entry("".join(numbering.added)),
             skeleton.rels_member: skeleton.rels_entry(links),
             skeleton.core_member: deflated(skeleton.core_member, core_properties_xml(skeleton.core, settings)),
+            skeleton.app_member: deflated(skeleton.app_member, app_properties_xml(settings.organisation)),
         }
         header, footer = (f(skeleton.reference, settings.marking) for f in (header_markup, footer_markup))
         changed |= {splice.member: splice.entry(header) for splice in skeleton.headers}

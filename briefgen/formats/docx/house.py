@@ -134,8 +134,40 @@ _LISTS = (
 )
 
 
-def build_reference_docx() -> bytes:
-    """The reference document's bytes; identical on every run."""
+def default_style(name: str) -> tuple[str, str, str, str]:
+    """briefgen's own definition of a style the renderer uses (by its UI name, "Heading 1"), for a house template
+    that lacks it: (type, pPr children, rPr children, UI name of the style it is based on)."""
+    for internal, ppr, rpr in _PARAGRAPH_STYLES:
+        if BabelFish.internal2ui(internal) == name:
+            return "paragraph", ppr, rpr, _BASED_ON.get(name, "Normal")
+    for char_name, rpr in _CHARACTER_STYLES:
+        if char_name == name:
+            return "character", "", rpr, "Default Paragraph Font"
+    if name == "Normal":
+        return "paragraph", "", "", ""
+    if name == "Table Grid":
+        return "table", _SINGLE, "", "Normal Table"
+    raise KeyError(name)
+
+
+def table_properties() -> str:
+    """The ``w:tblPr`` of briefgen's "Table Grid": thin grey borders, narrow cell margins."""
+    start = _TABLE_STYLE.index("<w:tblPr>")
+    return _TABLE_STYLE[start : _TABLE_STYLE.index("</w:tblPr>") + len("</w:tblPr>")]
+
+
+def list_format(name: str) -> tuple[str, str, int]:
+    """(numFmt, level text, depth) of briefgen's numbering for list style ``name``."""
+    for index, (style_id, fmt, text) in enumerate(_LISTS):
+        if style_id == name.replace(" ", ""):
+            return fmt, text, index % 3 + 1
+    raise KeyError(name)
+
+
+def build_reference_docx(samples: bool = False) -> bytes:
+    """The reference document's bytes; identical on every run. With ``samples``, its body shows every style the
+    renderer uses, each saying what it is for (``briefgen style export``: a designer restyles them in Word, and the
+    body is ignored when memos are rendered into it)."""
     document = docx.Document()
     _drop_extra_parts(document)
     _set_page(document)
@@ -146,7 +178,37 @@ def build_reference_docx() -> bytes:
     body = document.element.body
     for child in list(body)[:-1]:
         body.remove(child)
+    if samples:
+        _add_samples(document)
     return package_bytes(document.part.package)
+
+
+def _add_samples(document: Document) -> None:
+    """One paragraph in each paragraph style, a table, and runs in the character styles."""
+    from briefgen.formats.docx.reference import STYLE_USES
+
+    document.add_paragraph("briefgen house style: restyle these in Word, then set style.reference", "Heading 1")
+    for name, (kind, purpose) in STYLE_USES.items():
+        if kind == "paragraph" and name not in ("Header", "Footer", "Table Text", "Table Heading"):
+            document.add_paragraph(f"{name}: {purpose}", name)
+    table = document.add_table(rows=2, cols=2, style="Table Grid")
+    for cell, (text, name) in zip(
+        table._cells,
+        [
+            ("Table Heading", "Table Heading"),
+            ("header cells", "Table Heading"),
+            ("Table Text", "Table Text"),
+            ("table cells", "Table Text"),
+        ],
+        strict=True,
+    ):
+        cell.paragraphs[0].text = text
+        cell.paragraphs[0].style = document.styles[name]
+    paragraph = document.add_paragraph("Character styles: ", "Normal")
+    paragraph.add_run("Code Char", "Code Char")
+    paragraph.add_run(" for inline code, ")
+    paragraph.add_run("Hyperlink", "Hyperlink")
+    paragraph.add_run(" for links. Header and Footer style the page header and footer.")
 
 
 def _drop_extra_parts(document: Document) -> None:

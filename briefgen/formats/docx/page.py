@@ -1,5 +1,7 @@
 """What every page carries and what the file says of itself: the marking right-aligned in the header and footer
-(in the TLP 2.0 look), "Page X of Y", and core properties pinned from the brief (no wall-clock time)."""
+(in the TLP 2.0 look), "Page X of Y", core properties pinned from the brief (no wall-clock time), and extended
+properties (``docProps/app.xml``) naming briefgen and its version as the application and the brief's organisation
+as the company — not whatever word processor last saved the reference document."""
 
 from __future__ import annotations
 
@@ -10,10 +12,12 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from docx.document import Document
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.coreprops import CoreProperties
 from docx.opc.oxml import serialize_part_xml
-from docx.opc.part import XmlPart
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part, XmlPart
 
 from briefgen.formats.docx import xml as x
 from briefgen.formats.docx.reference import Reference
@@ -108,6 +112,34 @@ def core_properties_part(document: Document) -> XmlPart:
     core = document.part.package.part_related_by(RT.CORE_PROPERTIES)
     assert isinstance(core, XmlPart)
     return core
+
+
+APP_PROPERTIES = "/docProps/app.xml"
+_EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+
+
+def pin_app_properties(document: Document, organisation: str) -> Part:
+    """Replace the reference document's extended properties (its application, page and word counts, template) with
+    briefgen's: the counts would describe the reference, not the memo, and Word recomputes them."""
+    package = document.part.package
+    for rel_id in [rid for rid, rel in package.rels.items() if rel.reltype == RT.EXTENDED_PROPERTIES]:
+        del package.rels[rel_id]
+    part = Part(PackURI(APP_PROPERTIES), CT.OFC_EXTENDED_PROPERTIES, app_properties_xml(organisation), package)
+    package.relate_to(part, RT.EXTENDED_PROPERTIES)
+    return part
+
+
+def app_properties_xml(organisation: str) -> bytes:
+    """``docProps/app.xml``: briefgen and its version as the application, the brief's organisation as the company."""
+    from briefgen import __version__
+
+    company = f"<Company>{x.escape_text(organisation)}</Company>" if organisation.strip() else ""
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        f'<Properties xmlns="{_EXTENDED}" xmlns:vt="{_EXTENDED.replace("extended-properties", "docPropsVTypes")}">'
+        f"<Application>briefgen/{x.escape_text(__version__)}</Application><DocSecurity>0</DocSecurity>{company}"
+        "</Properties>"
+    ).encode()
 
 
 def _core_text(text: str) -> str:

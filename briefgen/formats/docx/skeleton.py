@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import CT_Relationships, serialize_part_xml
 from docx.opc.part import XmlPart
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from briefgen.errors import RenderError
 from briefgen.formats.docx import xml as x
 from briefgen.formats.docx.links import Links
 from briefgen.formats.docx.package import Entry, archive, deflated, entry_order, package_entries
-from briefgen.formats.docx.page import core_properties_part, marking_stories
+from briefgen.formats.docx.page import core_properties_part, marking_stories, pin_app_properties
 from briefgen.formats.docx.reference import Reference, open_reference
 from briefgen.formats.docx.xml import Element, w
 
@@ -55,6 +55,7 @@ class Skeleton:
     rels: tuple[tuple[str, str, str, bool], ...]  # (rId, type, target, external) of the document part
     core_member: str
     core: Element  # the core properties element, copied and set per memo
+    app_member: str  # the extended properties, which name the brief's organisation
 
     def links(self) -> Links:
         return Links.of(self.rels, RT.HYPERLINK)
@@ -89,6 +90,7 @@ def prepare(data: bytes, name: str) -> Skeleton:
     for story in (*headers, *footers):
         story.element.append(etree.Comment(MARK))
     core = core_properties_part(document)
+    app = pin_app_properties(document, "")  # the company is the brief's: set per memo
     numbering = document.part.numbering_part
     next_num_id = x.next_num_id(numbering.element)
     lists = list(numbering.element.iterchildren(w("num"), w("abstractNum")))
@@ -101,7 +103,8 @@ def prepare(data: bytes, name: str) -> Skeleton:
     header_splices = tuple(_splice(story, name) for story in headers)
     footer_splices = tuple(_splice(story, name) for story in footers)
     entries = package_entries(part.package)
-    changing = {s.member for s in (*spliced, *header_splices, *footer_splices)} | {core.partname.membername}
+    changing = {s.member for s in (*spliced, *header_splices, *footer_splices)}
+    changing |= {core.partname.membername, app.partname.membername}
     return Skeleton(
         reference=reference,
         members=tuple(entry_order(entries)),
@@ -115,6 +118,7 @@ def prepare(data: bytes, name: str) -> Skeleton:
         rels=tuple((r.rId, r.reltype, r.target_ref, r.is_external) for r in part.rels.values()),
         core_member=core.partname.membername,
         core=core.element,
+        app_member=app.partname.membername,
     )
 
 
