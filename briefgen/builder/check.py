@@ -47,7 +47,7 @@ def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date |
     if strict:
         from briefgen.builder.verify import verify_brief
 
-        errors = [*problems, *stale, *verify_brief(brief).problems]
+        errors = [*problems, *stale, *verify_brief(brief, store=False).problems]
         if errors or warnings:
             raise StrictFailure(errors, warnings)
     return Summary(
