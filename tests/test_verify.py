@@ -176,6 +176,16 @@ def test_a_pdf_source_with_a_line_break_hyphen(tmp_path: Path) -> None:
     assert run_verify(changed)[0] == 1
 
 
+def test_check_strict_verifies_a_pdf_source_without_writing_anything(tmp_path: Path) -> None:
+    """check writes nothing, --strict too: verify's text cache is read if there, never written."""
+    pdf = _pdf(["Kazakhstan is inclined to seek new partners.", "Something else happened."])
+    root = project(tmp_path, "inclined to seek new partners", "sources/report.pdf", pdf)
+    before = snapshot(root)
+    result = CliRunner().invoke(main, ["check", "--strict", "-p", str(root), "--as-of", "2026-11-23"])
+    assert "not found" not in result.output and "report.pdf" not in result.output, result.output
+    assert snapshot(root) == before and not (root / ".briefgen").exists()
+
+
 HTML = b"""<!DOCTYPE html><html><head><title>Nav title</title><style>p {}</style></head><body>
 <nav>Home | About</nav><article><h1>Report</h1><p>Kazakhstan&nbsp;operates the <b>KazSat-2</b> and
 <i>KazSat-3</i> communi&shy;cations satellites.</p><script>var hidden = "Something happened.";</script>

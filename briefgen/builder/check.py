@@ -48,7 +48,7 @@ def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date |
     if strict:
         from briefgen.builder.verify import verify_brief
 
-        errors = [*problems, *stale_problems(brief, today), *verify_brief(brief).problems]
+        errors = [*problems, *stale_problems(brief, today), *verify_brief(brief, store=False).problems]
         if errors or warnings:
             raise StrictFailure(errors, warnings)
     return Summary(

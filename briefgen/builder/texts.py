@@ -15,9 +15,10 @@ from briefgen.inputs.files import digest, read_regular
 TEXTS_DIR = Path(".briefgen") / "texts"
 
 
-def source_text(root: Path, path: Path, kind: str) -> tuple[str, str | None]:
+def source_text(root: Path, path: Path, kind: str, store: bool = True) -> tuple[str, str | None]:
     """The text of the source file at ``path`` and the cache entry it came from or went to (None for plain text,
-    which is read directly). Raises OSError for an unreadable file, SourceTextError for one without readable text."""
+    which is read directly); with ``store`` false the cache is read but never written (``check`` writes nothing).
+    Raises OSError for an unreadable file, SourceTextError for one without readable text."""
     data = read_regular(path, MAX_SOURCE_BYTES)
     if kind == "text":
         return extract_text(data, kind), None
@@ -26,7 +27,8 @@ def source_text(root: Path, path: Path, kind: str) -> tuple[str, str | None]:
     with contextlib.suppress(OSError, UnicodeDecodeError):
         return read_regular(cached).decode("utf-8"), name
     text = extract_text(data, kind)
-    atomic_write(cached, text.encode("utf-8"))
+    if store:
+        atomic_write(cached, text.encode("utf-8"))
     return text, name
 
 

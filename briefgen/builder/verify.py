@@ -41,8 +41,9 @@ def verify(path: str | Path | None = None) -> VerifyReport:
     return report
 
 
-def verify_brief(brief: Brief) -> VerifyReport:
-    """Every quote of a loaded brief against its source text; failures are returned, not raised."""
+def verify_brief(brief: Brief, store: bool = True) -> VerifyReport:
+    """Every quote of a loaded brief against its source text; failures are returned, not raised. With ``store``
+    false the extracted-text cache is only read, never written or pruned (for ``check --strict``)."""
     from briefgen.analysis.quotes import fold
     from briefgen.builder.texts import prune_texts
     from briefgen.inputs.sourcing import source_folder
@@ -65,7 +66,7 @@ def verify_brief(brief: Brief) -> VerifyReport:
             unverifiable += [r.id for r in records] if not source.file else []
             continue
         assert source.file is not None
-        loaded = _read(brief.root, folder, doc, source.file)
+        loaded = _read(brief.root, folder, doc, source.file, store)
         if isinstance(loaded, Problem):
             problems.append(loaded)
             continue
@@ -79,7 +80,7 @@ def verify_brief(brief: Brief) -> VerifyReport:
                 verified += 1
             else:
                 problems.append(miss)
-    if not problems:
+    if store and not problems:
         prune_texts(brief.root, used)
     return VerifyReport(verified, tuple(unverifiable), read, tuple(problems))
 
@@ -97,7 +98,7 @@ def _folder_problem(brief: Brief, folder: Path) -> Problem:
     )
 
 
-def _read(root: Path, folder: Path, doc: Document, file: str) -> tuple[str, str | None] | Problem:
+def _read(root: Path, folder: Path, doc: Document, file: str, store: bool) -> tuple[str, str | None] | Problem:
     from briefgen.builder.texts import source_text
     from briefgen.inputs.extract import SourceTextError, kind_of
     from briefgen.inputs.files import NotRegularFile
@@ -112,7 +113,7 @@ def _read(root: Path, folder: Path, doc: Document, file: str) -> tuple[str, str 
     if kind is None:
         return problem(f"{shown(file)}: expected a .txt, .md, .html, .pdf or .docx file")
     try:
-        return source_text(root, source_path(folder, file), kind)
+        return source_text(root, source_path(folder, file), kind, store)
     except FileNotFoundError:
         return problem(f"source text {shown(file)} not found in {folder}")
     except NotRegularFile as exc:
