@@ -98,7 +98,8 @@ def run(
 ) -> str:
     """A ``w:r`` holding ``text``; tabs and newlines become ``w:tab``/``w:br``."""
     props = run_properties(style_id, bold, italic, strike, colour, background)
-    return f"<w:r>{props}{text_content(text)}</w:r>"
+    content = text_content(text)
+    return f"<w:r>{props}{content}</w:r>" if props or content else "<w:r/>"  # as lxml writes an empty one
 
 
 @cache
