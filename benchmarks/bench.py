@@ -55,7 +55,7 @@ def runs(count: int, action: Callable[[], float]) -> list[float]:
 def shown(values: Sequence[float], unit: str = "ms", scale: float = 1000) -> str:
     """Median and min–max, e.g. ``  412 ms (398–430)``."""
     median, low, high = (v * scale for v in (statistics.median(values), min(values), max(values)))
-    digits = 1 if median < 100 else 0
+    digits = 2 if median < 10 else 1 if median < 100 else 0
     return f"{median:8.{digits}f} {unit} ({low:.{digits}f}–{high:.{digits}f})"
 
 
