@@ -32,19 +32,21 @@ AS_OF = ["--as-of", "2026-11-23"]
 
 
 def child(command: Sequence[str], stdin: bytes | None = None) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one command run as a child process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdin=subprocess.PIPE if stdin is not None else None,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
-    if stdin is not None:
-        assert process.stdin is not None
-        process.stdin.write(stdin)
-        process.stdin.close()
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if status != 0:
-        assert process.stderr is not None
-        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
+    """(wall seconds, peak RSS in MB) of one command run as a child process (its messages kept in a file: a pipe
+    left unread would stall a chatty one)."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdin=subprocess.PIPE if stdin is not None else None,
+                                   stdout=subprocess.DEVNULL, stderr=errors)  # fmt: skip
+        if stdin is not None:
+            assert process.stdin is not None
+            process.stdin.write(stdin)
+            process.stdin.close()
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        if status != 0:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed: {errors.read().decode(errors='replace')[-2000:]}")
     return elapsed, usage.ru_maxrss / 1024
 
 
