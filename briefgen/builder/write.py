@@ -63,7 +63,7 @@ def write_build(root: Path, writes: Writes, now: dt.datetime | None = None) -> W
         raise WriteError(f"{root}: cannot open the project folder: {cause(exc)}") from None
     with project:
         try:
-            groups, changed, edited, copies = _prepare(project, writes, now or dt.datetime.now(dt.UTC))
+            groups, changed, edited, copies = _prepare(project, writes, now or _now())
         except WriteError as err:
             raise WriteError(f"{err}; no output was changed") from None
         intent, saved_copies, outputs, bookkeeping = groups
@@ -77,6 +77,10 @@ def write_build(root: Path, writes: Writes, now: dt.datetime | None = None) -> W
                 project.remove(PENDING)
     saved = tuple((str(rel), str(copies[rel])) for rel in edited)
     return Written(tuple(str(rel) for rel in changed), tuple(removed), tuple(kept), saved)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 Groups = tuple[list[Staged], list[Staged], list[Staged], list[Staged]]
