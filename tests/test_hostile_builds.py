@@ -141,11 +141,15 @@ def test_watch_runs_again_for_an_edit_saved_during_a_rebuild(project: Path, monk
 
     record = project / "evidence/src-one.yaml"
     stop = threading.Event()
+    turn = threading.Lock()  # held while a rebuild starts: the first edit is retried until one starts for it
+    started: list[int] = []
     summaries: list[str] = []
     errors: list[Exception] = []
 
     def rebuild() -> str:
-        if len(summaries) == 1:  # the rebuild for version 2: version 3 is saved while it runs
+        with turn:
+            started.append(1)
+        if len(started) == 2:  # the rebuild for version 2: version 3 is saved while it runs
             edit_during(monkeypatch, "plan", lambda: record.write_text(claim(3)))
         summary = str(run.build(project, as_of=DAY))
         monkeypatch.undo()
@@ -155,8 +159,12 @@ def test_watch_runs_again_for_an_edit_saved_during_a_rebuild(project: Path, monk
         return summary
 
     def first_edit() -> None:
-        threading.Event().wait(1.0)  # the watcher starts after the initial build
-        record.write_text(claim(2))
+        while not stop.wait(0.3):  # the watcher starts after the initial build: edit until it has seen the edit
+            with turn:
+                if len(started) > 1:
+                    return
+                if summaries:
+                    record.write_text(claim(2))
 
     changes = functools.partial(watchfiles.watch, stop_event=stop, rust_timeout=500)
     threading.Thread(target=first_edit, daemon=True).start()

@@ -222,9 +222,9 @@ def outputs_and_bookkeeping(root: Path) -> tuple[object, object]:
 @pytest.mark.parametrize(
     ("obstacle", "message"),
     [
-        ("outputs", r"^outputs: is a file where briefgen keeps a folder; no output was changed$"),
-        ("outputs/test-memo", r"^outputs/test-memo: is a file where briefgen keeps a folder; no output was changed$"),
-        (".briefgen", r"^\.briefgen: is a file where briefgen keeps a folder; no output was changed$"),
+        ("outputs", r"^outputs: is a file where briefgen needs a folder; no output was changed$"),
+        ("outputs/test-memo", r"^outputs/test-memo: is a file where briefgen needs a folder; no output was changed$"),
+        (".briefgen", r"^\.briefgen: is a file where briefgen needs a folder; no output was changed$"),
         ("outputs/test-memo/working-level.md", r"^outputs/test-memo/working-level\.md: is a folder where briefgen"),
     ],
 )

@@ -125,7 +125,7 @@ class Project:
             return f"is a symbolic link (to {os.readlink(name, dir_fd=parent)}): briefgen writes through no link"
         kind = describe(info)
         if kind != wanted:
-            return f"is {kind} where briefgen keeps {wanted}"
+            return f"is {kind} where briefgen needs {wanted}"
         return cause(exc)
 
     def unmake(self) -> None:
