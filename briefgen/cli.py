@@ -138,8 +138,7 @@ def check(ctx: click.Context, project: str | None, strict: bool, as_of: dt.date 
 
     summary = _run(ctx, lambda: check_project(project, strict=strict, as_of=as_of))
     if summary.warnings:
-        _warn("
-".join(str(w) for w in summary.warnings))
+        _warn("\n".join(str(w) for w in summary.warnings))
     _echo(str(summary))
 
 

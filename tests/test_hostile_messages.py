@@ -105,8 +105,8 @@ def test_control_characters_in_values_are_printed_escaped(tmp_path: Path) -> Non
     build_tree(tmp_path, {"briefgen.yaml": BRIEF.replace("title: Test brief", 'title: "Test\\e[31m brief\\nfake"')})
     code, out = run_check(tmp_path)
     assert code == 0, out
-    assert "\x1b" not in out and out.count("\n") == 1, out
-    assert "Test\\x1b[31m brief\\nfake" in out
+    assert "\x1b" not in out, out
+    assert out.splitlines()[-1].startswith("Test\\x1b[31m brief\\nfake: "), out  # the summary is still one line
 
 
 def test_a_lock_note_holding_control_characters_is_printed_escaped(tmp_path: Path) -> None:

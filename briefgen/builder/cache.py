@@ -24,9 +24,13 @@ def read_cache(root: Path) -> dict[str, tuple[str, Any]]:
         return {}
 
 
-def cache_bytes(documents: Iterable[Any], previous: Mapping[str, tuple[str, Any]]) -> bytes:
-    """The parsed data of every input file, kept for the next build. Data that JSON would alter (non-text keys) is
-    left out, so a cached file always validates exactly as a parsed one would."""
+def cache_bytes(documents: Iterable[Any], previous: Mapping[str, tuple[str, Any]]) -> bytes | None:
+    """The parsed data of every input file, kept for the next build; None when the cache already holds every file as
+    it is (nothing to write). Data that JSON would alter (non-text keys) is left out, so a cached file always
+    validates exactly as a parsed one would."""
+    documents = list(documents)
+    if len(documents) == len(previous) and all(previous.get(d.path, ("",))[0] == d.digest for d in documents):
+        return None
     cache: dict[str, tuple[str, Any]] = {}
     for doc in documents:
         old = previous.get(doc.path)

@@ -174,8 +174,9 @@ def _writes(
         for fmt in work.formats
         if fmt in entry.digests
     }
-    bookkeeping = ((CACHE_PATH, cache_bytes(documents, cache)), (MANIFEST_PATH, manifest_bytes(record)))
-    return Writes(rendered, recorded, bookkeeping, orphans, force)
+    parsed = cache_bytes(documents, cache)
+    bookkeeping = ((CACHE_PATH, parsed),) if parsed is not None else ()
+    return Writes(rendered, recorded, (*bookkeeping, (MANIFEST_PATH, manifest_bytes(record))), orphans, force)
 
 
 def _version() -> str:

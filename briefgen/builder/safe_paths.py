@@ -221,6 +221,15 @@ class Project:
             return False
         return True
 
+    def names(self, rel: PurePosixPath) -> list[str]:
+        """The names in folder ``rel`` (reached through no link); empty if it is missing."""
+        try:
+            folder = self.folder(rel)
+        except FileNotFoundError:
+            return []
+        with os.scandir(folder) as entries:
+            return [entry.name for entry in entries]
+
     def remove_folder(self, rel: PurePosixPath) -> None:
         """Remove the folder ``rel`` if it is empty; OSError otherwise."""
         fd = self._folders.pop(rel, None)
@@ -281,6 +290,16 @@ _KINDS = {
 def describe(info: os.stat_result) -> str:
     """'a file', 'a folder', 'a named pipe', ..."""
     return _KINDS.get(stat.S_IFMT(info.st_mode), "not a file")
+
+
+def write_inside(root: Path, rel: PurePosixPath, data: bytes) -> None:
+    """Replace one file under the project atomically, through no link (WriteError if it cannot be)."""
+    try:
+        project = Project(root)
+    except OSError as exc:
+        raise WriteError(f"{root}: cannot open the project folder: {cause(exc)}") from None
+    with project:
+        project.write(rel, data)
 
 
 def read_inside(root: Path, rel: PurePosixPath, limit: int | None = None) -> bytes:
