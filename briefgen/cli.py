@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
@@ -11,46 +13,68 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from briefgen import __version__
-from briefgen.errors import BriefgenError, InputError, RenderError, TemplateError
+from briefgen.errors import BriefgenError, InputError, RenderError, TemplateError, printable
 
 if TYPE_CHECKING:
     from briefgen.builder.outputs import Format
 
 
+# Written as it stands when even formatting a message fails for want of memory.
+_OUT_OF_MEMORY = b"briefgen: out of memory (the process reached its memory ceiling); no output was changed\n"
+
+
 def _report(message: str, count: str | None = None) -> None:
-    """Errors to stderr, in red where the terminal shows colour; text is never read as rich markup."""
-    from rich.console import Console
+    """Errors to stderr, in red where the terminal shows colour; text is never read as rich markup, and control
+    characters in it are escaped. If printing itself runs out of memory, the lines go out plain."""
+    lines = "\n".join(printable(line) for line in message.split("\n"))
+    try:
+        from rich.console import Console
 
-    console = Console(stderr=True, highlight=False, soft_wrap=True)
-    console.print(message, markup=False, style="red")
-    if count:
-        console.print(count, markup=False, style="bold red")
+        console = Console(stderr=True, highlight=False, soft_wrap=True)
+        console.print(lines, markup=False, style="red")
+        if count:
+            console.print(count, markup=False, style="bold red")
+    except MemoryError:
+        _plain(f"{lines}\n{count}" if count else lines)
 
 
-def _report_error(err: BriefgenError, suffix: str = "") -> None:
+def _plain(text: str) -> None:
+    try:
+        data = text.encode("utf-8", "replace") + b"\n"
+    except MemoryError:
+        data = _OUT_OF_MEMORY
+    os.write(2, data)
+
+
+def _report_error(err: BaseException, suffix: str = "") -> None:
     """One line per problem, then the count line check prints, for what is wrong with the brief (input, template
-    and render errors, from check, build and watch alike); the message alone for any other briefgen error."""
+    and render errors, from check, build and watch alike); the message alone for any other briefgen error; one line
+    for anything else (an internal error)."""
     if isinstance(err, InputError):
         _report("\n".join(str(p) for p in err.problems), f"{err.count_line()}{suffix}")
     elif isinstance(err, (TemplateError, RenderError)):
         lines = str(err).splitlines() or [str(err)]
         _report("\n".join(lines), f"{len(lines)} error{'s' if len(lines) != 1 else ''}{suffix}")
+    elif isinstance(err, BriefgenError):
+        _report(f"{err}{suffix}")
+    elif isinstance(err, MemoryError):
+        _report(f"out of memory (the process reached its memory ceiling){suffix}")
     else:
-        _report(str(err))
+        _report(f"internal error: {type(err).__name__}: {err}{suffix} (run with --debug for the traceback)")
 
 
 def _run(ctx: click.Context, action: Callable[[], Any]) -> Any:
     """Run one library call inside the one error handler: briefgen errors → message, exit 1; no tracebacks."""
     try:
         return action()
-    except BriefgenError as err:
-        if _is_usage(err):
-            raise click.UsageError(str(err), ctx) from None  # exit 2, as for any other bad argument
-        _report_error(err)
     except Exception as err:  # an internal error still gets one clear line
-        if ctx.obj and ctx.obj.get("debug"):
+        if isinstance(err, BriefgenError) and _is_usage(err):
+            raise click.UsageError(str(err), ctx) from None  # exit 2, as for any other bad argument
+        if not isinstance(err, BriefgenError) and ctx.obj and ctx.obj.get("debug"):
             raise
-        _report(f"internal error: {type(err).__name__}: {err} (run with --debug for the traceback)")
+        failure = err
+    _forget(failure)
+    _report_error(failure)
     sys.exit(1)
 
 
@@ -58,6 +82,13 @@ def _is_usage(err: BriefgenError) -> bool:
     from briefgen.builder.outputs import UnknownTarget
 
     return isinstance(err, UnknownTarget)
+
+
+def _forget(err: BaseException) -> None:
+    """Drop what a failure holds on to — its traceback and the exception it replaced, whose frames can hold most
+    of the memory (a render that ran out of it) — before the message is printed."""
+    err.__traceback__ = err.__context__ = err.__cause__ = None
+    gc.collect()
 
 
 project_option = click.option(
@@ -120,14 +151,15 @@ def check(ctx: click.Context, project: str | None, strict: bool, as_of: dt.date 
     summary = _run(ctx, lambda: check_project(project, strict=strict, as_of=as_of))
     if summary.warnings:
         _warn("\n".join(str(w) for w in summary.warnings))
-    click.echo(str(summary))
+    _echo(str(summary))
 
 
 def _warn(message: str) -> None:
     """Lint warnings to stderr, in yellow where the terminal shows colour."""
     from rich.console import Console
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False, style="yellow")
+    lines = "\n".join(printable(line) for line in message.split("\n"))
+    Console(stderr=True, highlight=False, soft_wrap=True).print(lines, markup=False, style="yellow")
 
 
 @main.command()
@@ -169,7 +201,12 @@ def schema(kind: str) -> None:
 @click.option("--memo", default=None, help="Build only this memo.")
 @click.option("--audience", default=None, help="Build only this audience.")
 @click.option("--format", "fmt", type=click.Choice(["md", "docx"]), default=None, help="Build only this format.")
-@click.option("--force", is_flag=True, help="Render every output even if its inputs did not change.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Render every output even if its inputs did not change; an output edited by hand is saved under "
+    ".briefgen/edited/ first, then overwritten.",
+)
 @click.option("--dry-run", is_flag=True, help="List what would be rebuilt and why; write nothing.")
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Render on N processes (default: one per core)."
@@ -205,11 +242,16 @@ def build(
             jobs=jobs,
         ),
     )
-    click.echo(str(result))
+    _echo(str(result))
+
+
+def _echo(text: str) -> None:
+    """Print a result; control characters in it (a title, a file name) are escaped, line by line."""
+    click.echo("\n".join(printable(line) for line in text.split("\n")))
 
 
 def _say(message: str) -> None:
-    click.echo(message, err=True)
+    click.echo(printable(message), err=True)
 
 
 def _progress() -> Callable[[Any], Any] | None:
@@ -264,10 +306,11 @@ def watch(ctx: click.Context, project: str | None, as_of: dt.date | None) -> Non
     def rebuild() -> str:
         return str(build_project(root, as_of=as_of, on_wait=_say))
 
-    watch_project(root, rebuild, lambda line: click.echo(line), _print_error)
+    watch_project(root, rebuild, _echo, _print_error)
 
 
-def _print_error(err: BriefgenError) -> None:
+def _print_error(err: BaseException) -> None:
+    _forget(err)
     _report_error(err, "; still watching")
 
 

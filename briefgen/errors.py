@@ -14,6 +14,15 @@ def clip(text: str) -> str:
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "…"
 
 
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on or hide escaped (``\\n``, ``\\x1b``, ``\\u202e``): a file
+    name or value holding a newline, an ESC sequence or a bidirectional override cannot forge, recolour or reorder
+    the lines briefgen prints. Backslashes are left alone, so escaping twice changes nothing."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
 def shown(value: object) -> str:
     """A value as an error message echoes it: its ``repr``, clipped, so that a huge bad value (a 3 MB line, a
     4,000-digit number) cannot make a huge error line."""
@@ -34,7 +43,7 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         field = f" {self.field}:" if self.field else ""
-        return f"{where}:{field} {self.message}"
+        return printable(f"{where}:{field} {self.message}")
 
 
 class BriefgenError(Exception):

@@ -10,7 +10,7 @@ from briefs import OPTION, build_tree
 from click.testing import CliRunner
 
 from briefgen.builder.run import build
-from briefgen.builder.write import TEMP_PREFIX
+from briefgen.builder.safe_paths import TEMP_PREFIX
 from briefgen.cli import main
 
 OUTPUTS = [f"outputs/test-memo/{a}.{f}" for a in ("partner", "principal", "working-level") for f in ("docx", "md")]

@@ -16,7 +16,7 @@ from briefs import EVIDENCE, build_tree
 from docx import Document
 
 from briefgen.builder.lock import build_lock
-from briefgen.builder.write import TEMP_PREFIX
+from briefgen.builder.safe_paths import TEMP_PREFIX
 from briefgen.errors import BuildLocked
 
 CLAIMS = ("claim: Something happened.", "claim: Something quite different happened.")
@@ -81,14 +81,13 @@ def test_two_builds_started_at_once_both_finish_safely(tmp_path: Path) -> None:
 
 
 def test_a_running_build_is_named_to_the_one_that_waits(tmp_path: Path) -> None:
-    outputs = tmp_path / "outputs"
-    outputs.mkdir()
+    (tmp_path / ".briefgen").mkdir()  # the holder notes itself there when the folder exists
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
             "import sys, time\nfrom pathlib import Path\nfrom briefgen.builder.lock import build_lock\n"
-            f"with build_lock(Path({str(tmp_path)!r}), Path({str(outputs)!r})):\n"
+            f"with build_lock(Path({str(tmp_path)!r})):\n"
             "    print('locked', flush=True)\n    time.sleep(60)\n",
         ],
         stdout=subprocess.PIPE,
@@ -99,14 +98,14 @@ def test_a_running_build_is_named_to_the_one_that_waits(tmp_path: Path) -> None:
         waited: list[str] = []
         with (
             pytest.raises(BuildLocked, match=rf"another build is running \(pid {holder.pid}, started .*\); waited 0 s"),
-            build_lock(tmp_path, outputs, timeout=0.3, on_wait=waited.append),
+            build_lock(tmp_path, timeout=0.3, on_wait=waited.append),
         ):
             pass
         assert waited and f"pid {holder.pid}" in waited[0]
         holder.send_signal(signal.SIGKILL)  # a lock left by a killed process
         holder.wait()
         start = time.monotonic()
-        with build_lock(tmp_path, outputs, timeout=5):
+        with build_lock(tmp_path, timeout=5):
             pass
         assert time.monotonic() - start < 1.0, "a dead holder's lock blocked the next build"
     finally:

@@ -116,7 +116,7 @@ def test_no_import_cycles() -> None:
 
 def test_the_watch_loop_is_handed_its_build() -> None:
     watch = PACKAGE / "builder" / "watch.py"
-    assert [target for _, target in imports(watch)] == ["briefgen.errors.BriefgenError"]
+    assert [target for _, target in imports(watch)] == []  # not even briefgen's errors: it reports any exception
 
 
 def test_the_checks_fail_on_an_upward_import_a_long_module_and_a_cycle(tmp_path: Path) -> None:

@@ -54,8 +54,8 @@ def test_init_scaffolds_a_brief_that_builds_as_it_stands(tmp_path: Path) -> None
     result = CliRunner().invoke(main, ["init", str(target)])
     assert result.exit_code == 0, result.output
     assert (target / "templates" / "reference.docx").is_file()
-    check = CliRunner().invoke(main, ["check", "-p", str(target)])
-    assert check.exit_code == 0 and "1 sources, 3 evidence records, 2 options" in check.output
+    check = CliRunner().invoke(main, ["check", "--strict", "-p", str(target)])  # no lint warning, every quote verified
+    assert check.exit_code == 0 and "1 sources, 3 evidence records, 2 options" in check.output, check.output
     built = CliRunner().invoke(main, ["build", "-p", str(target)])
     assert built.exit_code == 0, built.output
     assert built.output.strip() == "4 written, 0 unchanged"

@@ -86,7 +86,7 @@ def run_verify(root: Path) -> tuple[int, str]:
 def test_quotes_that_pass(tmp_path: Path, quote: str) -> None:
     code, out = run_verify(project(tmp_path, quote))
     assert code == 0, out
-    assert out.strip() == "2 quotes: 2 verified against 1 source texts"
+    assert out.strip() == "2 quotes: 2 verified against 1 source text"
 
 
 def test_a_one_word_change_fails_with_the_records_line_the_passage_and_a_diff(tmp_path: Path) -> None:

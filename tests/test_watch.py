@@ -79,7 +79,7 @@ def test_watch_rebuilds_reports_errors_and_keeps_going(tmp_path: Path) -> None:
 
 def test_watch_loop_is_handed_a_callable_and_survives_errors(tmp_path: Path) -> None:
     calls: list[str] = []
-    errors: list[BriefgenError] = []
+    errors: list[Exception] = []
     outcomes: Iterator[str | BriefgenError] = iter(
         ["1 written", InputError([Problem("x.yaml", 1, "f", "bad")]), "2 written"]
     )

@@ -73,6 +73,7 @@ def assemble(brief: Brief, memo: Memo, audience_id: str, today: dt.date, history
         changes=history.changes,
         stale_after=brief.spec.stale_after,
         as_of=today,
+        derived_markings={"judgment_confidence": most_restrictive(p.marking for p, _ in kept)},
     )
     return _with_overall_marking(ctx, audience)
 

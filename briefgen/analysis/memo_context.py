@@ -4,7 +4,7 @@ for is ever put in one."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from briefgen.inputs.scales import Level, Marking, PartialDate
 
@@ -255,3 +255,6 @@ class MemoContext(_Part):
     changes: tuple[str, ...]
     stale_after: str
     as_of: dt.date
+    # A memo-wide value derived from marked portions (judgment_confidence: the confidence of every judgment shown)
+    # carries their most restrictive marking: reading it marks the memo so, like reading the portions themselves.
+    derived_markings: dict[str, Marking] = field(default_factory=dict)

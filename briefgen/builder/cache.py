@@ -7,46 +7,44 @@ import contextlib
 import gc
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from briefgen.builder.write import atomic_write
-from briefgen.inputs.files import read_regular
+from briefgen.builder.safe_paths import read_inside
 
 if TYPE_CHECKING:
     from briefgen.inputs.load import ProjectFiles
     from briefgen.inputs.validate import Brief
 
 # The parsed inputs, kept out of outputs/ (which is shared with readers): they hold every record at every marking.
-CACHE_PATH = Path(".briefgen") / "cache.json"
+CACHE_PATH = PurePosixPath(".briefgen", "cache.json")
 LEGACY_CACHE = ".cache.json"  # where earlier builds kept it, inside outputs/: removed by every build
 
 
 def read_cache(root: Path) -> dict[str, tuple[str, Any]]:
     """``path → (digest, data)`` of input files parsed by an earlier build; empty if absent or unreadable."""
     try:
-        raw = json.loads(read_regular(root / CACHE_PATH).decode("utf-8"))
+        raw = json.loads(read_inside(root, CACHE_PATH).decode("utf-8"))
         return {path: (entry[0], entry[1]) for path, entry in raw.items()}
     except (OSError, ValueError, TypeError, IndexError, AttributeError):
         return {}
 
 
-def write_cache(root: Path, documents: Iterable[Any], previous: Mapping[str, tuple[str, Any]]) -> None:
-    """Keep the parsed data of every input file for the next build; the file is rewritten only when an input
-    changed. Data that JSON would alter (non-text keys) is left out, so a cached file always validates exactly as a
-    parsed one would."""
-    cache: dict[str, tuple[str, Any]] = {}
+def cache_bytes(documents: Iterable[Any], previous: Mapping[str, tuple[str, Any]]) -> bytes | None:
+    """The parsed data of every input file, kept for the next build; None when the cache already holds every file as
+    it is (nothing to write). Data that JSON would alter (non-text keys) is left out, so a cached file always
+    validates exactly as a parsed one would."""
     documents = list(documents)
     if len(documents) == len(previous) and all(previous.get(d.path, ("",))[0] == d.digest for d in documents):
-        return  # every file as the cache already holds it: nothing to write
+        return None
+    cache: dict[str, tuple[str, Any]] = {}
     for doc in documents:
         old = previous.get(doc.path)
         if old is not None and old[0] == doc.digest:
             cache[doc.path] = old
         elif json.loads(json.dumps(doc.data, default=str)) == doc.data:
             cache[doc.path] = (doc.digest, doc.data)
-    (root / CACHE_PATH.parent).mkdir(exist_ok=True)
-    atomic_write(root / CACHE_PATH, json.dumps(cache, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+    return json.dumps(cache, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def load_brief(root: Path, cache: Mapping[str, tuple[str, Any]] | None = None) -> tuple[ProjectFiles, Brief]:

@@ -7,12 +7,12 @@ a bad entry is an error naming its line, and then nothing is written at all."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
 
-from briefgen.builder.write import atomic_write
+from briefgen.builder.safe_paths import write_inside
 from briefgen.errors import BriefgenError, InputError, Problem, shown
 from briefgen.inputs.bibliography import CITATION_FIELDS, Citation, format_of, parse_citations
 from briefgen.inputs.files import read_regular, resolve
@@ -226,4 +226,4 @@ def _write(root: Path, folder: Path, target: Path, data: bytes) -> None:
         raise ImportRefused(f"{target.relative_to(root)} is a link: refused (import never writes through a link)")
     if not resolve(target.parent) == resolve(folder):
         raise ImportRefused(f"{shown(str(target))} is outside {EVIDENCE_DIR}/: refused")
-    atomic_write(target, data)
+    write_inside(root, PurePosixPath(target.relative_to(root).as_posix()), data)

@@ -5,20 +5,24 @@ build with nothing to do can say so without parsing anything."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
-from briefgen.builder.write import TEMP_PREFIX, atomic_write
-from briefgen.inputs.files import digest, read_regular
+from briefgen.builder.safe_paths import TEMP_PREFIX, describe, read_inside
+from briefgen.inputs.files import digest, read_regular, resolve
+from briefgen.inputs.load import MAX_FILE_BYTES
 from briefgen.inputs.scales import ID_PATTERN, PartialDate
 
 # Bookkeeping lives in .briefgen/, not outputs/ (which is handed to readers): the manifest holds each output's
 # change lines, which quote claims at that output's marking, for every audience in one file.
-MANIFEST_PATH = Path(".briefgen") / "manifest.json"
+MANIFEST_PATH = PurePosixPath(".briefgen", "manifest.json")
 LEGACY_MANIFEST = "manifest.json"  # where earlier builds kept it, inside outputs/: removed by every build
 SCHEMA = 2  # 2: snapshots hold record fingerprints only (no claim text)
 
@@ -123,7 +127,7 @@ def read_manifest(root: Path) -> Manifest:
     (truncated, hand-edited, damaged): everything is then rebuilt. Every field is checked here, so that the build
     never meets a date it cannot parse or a target key without a '/'."""
     try:
-        data = _of(dict, json.loads(read_regular(root / MANIFEST_PATH).decode("utf-8")))
+        data = _of(dict, json.loads(read_inside(root, MANIFEST_PATH).decode("utf-8")))
         if data.get("schema") != SCHEMA:
             return Manifest()
         fresh_until = data.get("fresh_until")
@@ -167,28 +171,83 @@ def _target(value: object) -> str:
     return str(value)
 
 
-def write_manifest(root: Path, manifest: Manifest) -> None:
-    """Write the manifest, unless the file already holds exactly these bytes."""
-    data = manifest.to_json().encode("utf-8")
-    try:
-        if read_regular(root / MANIFEST_PATH) == data:
-            return
-    except OSError:
-        pass
-    atomic_write(root / MANIFEST_PATH, data)
+def manifest_bytes(manifest: Manifest) -> bytes:
+    return manifest.to_json().encode("utf-8")
+
+
+# ---------------------------------------------------------------- the inputs as they stand
+
+ODD = "!"  # starts the fingerprint of an input no build could use as it is: see input_digests
+_MAX_FOLDER_DEPTH = 32
 
 
 def input_digests(root: Path, folders: Iterable[str], files: Iterable[str]) -> dict[str, str]:
-    """Digest of every input file: the named files and everything under the named folders."""
+    """A fingerprint of every input as it stands: the named files and everything under the named folders. A regular
+    file (or a link to one inside the project) gets the digest of its bytes; a file over the input size limit its
+    size and time (it is refused unread where it is used); anything else — a link out of the project, a loop of
+    links, a dangling link, a named pipe, a folder linked in — a fingerprint starting with :data:`ODD`, so that the
+    no-op shortcut leaves it to a full build to decide what it means."""
+    real_root = root.resolve()
     found: dict[str, str] = {}
     for name in files:
-        path = root / name
-        if path.is_file():
-            found[name] = file_digest(path)
+        mark = _fingerprint(root / name, real_root)
+        if mark is not None:
+            found[name] = mark
     for folder in folders:
-        base = root / folder
-        if base.is_dir():
-            for path in sorted(base.rglob("*")):
-                if path.is_file() and not path.name.startswith(TEMP_PREFIX):  # dot-named templates count
-                    found[path.relative_to(root).as_posix()] = file_digest(path)
+        _walk_top(root / folder, folder, real_root, found)
     return found
+
+
+def _walk_top(path: Path, rel: str, real_root: Path, found: dict[str, str]) -> None:
+    """An input folder: it may itself be a link to a folder inside the project (loading allows that)."""
+    if path.is_symlink():
+        try:
+            inside = resolve(path).is_relative_to(real_root)
+        except OSError:
+            found[rel] = f"{ODD}loop"
+            return
+        if not inside:
+            found[rel] = f"{ODD}outside"
+            return
+    if path.is_dir():
+        _walk(path, rel, real_root, found, _MAX_FOLDER_DEPTH)
+    elif path.exists() or path.is_symlink():
+        found[rel] = f"{ODD}not a folder"
+
+
+def _walk(folder: Path, rel: str, real_root: Path, found: dict[str, str], depth: int) -> None:
+    try:
+        with os.scandir(folder) as scan:
+            entries = [(entry.name, entry.is_dir(follow_symlinks=False)) for entry in scan]
+    except OSError as exc:
+        found[rel] = f"{ODD}unreadable:{exc.errno}"
+        return
+    for name, is_folder in entries:
+        if name.startswith(TEMP_PREFIX):
+            continue
+        if is_folder and depth > 1:
+            _walk(folder / name, f"{rel}/{name}", real_root, found, depth - 1)
+        else:
+            found[f"{rel}/{name}"] = f"{ODD}too deep" if is_folder else _fingerprint(folder / name, real_root) or ""
+
+
+def _fingerprint(path: Path, real_root: Path) -> str | None:
+    """The fingerprint of one input file (None if there is none)."""
+    try:
+        info = os.stat(path, follow_symlinks=False)
+        if stat.S_ISLNK(info.st_mode):
+            if not resolve(path).is_relative_to(real_root):
+                return f"{ODD}outside"
+            info = os.stat(path)
+    except FileNotFoundError:
+        return f"{ODD}dangling" if path.is_symlink() else None
+    except OSError as exc:
+        return f"{ODD}loop" if exc.errno == errno.ELOOP else f"{ODD}unreadable:{exc.errno}"
+    if not stat.S_ISREG(info.st_mode):
+        return f"{ODD}{describe(info)}"
+    if info.st_size > MAX_FILE_BYTES:
+        return f"large:{info.st_size}:{info.st_mtime_ns}"
+    try:
+        return digest(read_regular(path, MAX_FILE_BYTES))
+    except OSError as exc:
+        return f"{ODD}unreadable:{exc.errno}"

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from briefgen.builder.manifest import Entry, Manifest, file_digest, input_digests
+from briefgen.builder.manifest import ODD, Entry, Manifest, input_digests
 from briefgen.builder.outputs import OUTPUTS_DIR, Format, Target
+from briefgen.builder.safe_paths import read_inside
+from briefgen.inputs.files import digest
 
 if TYPE_CHECKING:
     from briefgen.inputs.validate import Brief
@@ -96,9 +98,9 @@ def _reason(key: str) -> str:
 
 
 def on_disk(root: Path, key: str, fmt: str) -> str | None:
-    """Digest of an output file as it stands, or None if it cannot be read."""
+    """Digest of an output file as it stands, or None if it cannot be read through no link."""
     try:
-        return file_digest(root / OUTPUTS_DIR / f"{key}.{fmt}")
+        return digest(read_inside(root, PurePosixPath(OUTPUTS_DIR, f"{key}.{fmt}")))
     except OSError:
         return None
 
@@ -108,22 +110,28 @@ def on_disk(root: Path, key: str, fmt: str) -> str | None:
 
 def current_inputs(root: Path, manifest: Manifest) -> dict[str, str]:
     """Digests of every input as it stands, including files outside the input folders the last build read (a
-    reference document kept elsewhere in the project)."""
+    reference document kept elsewhere in the project). A build takes them before it reads anything and records
+    them: an input edited while it runs then differs from the record, and the next build sees the edit."""
     return input_digests(root, INPUT_FOLDERS, ["briefgen.yaml", *_loose_inputs(manifest)])
 
 
 def nothing_to_do(
     root: Path,
     manifest: Manifest,
+    inputs: dict[str, str],
     version: str,
     memo: str | None,
     audience: str | None,
     formats: tuple[Format, ...],
     today: dt.date,
 ) -> bool:
-    """Nothing to do, decided without parsing: same inputs and version as the last complete build, nothing turned
-    stale since, and every selected output still holds the bytes that build wrote."""
-    if not manifest.inputs or manifest.version != version or manifest.inputs != current_inputs(root, manifest):
+    """Nothing to do, decided without parsing: the same ``inputs`` (as :func:`current_inputs` found them) and version
+    as the last complete build, none of them one a build could not use as it stands (a link out of the project, a
+    loop, a named pipe: a full build decides, as ``check`` does), nothing turned stale since, and every selected
+    output still holds the bytes that build wrote."""
+    if not manifest.inputs or manifest.version != version or manifest.inputs != inputs:
+        return False
+    if any(mark.startswith(ODD) for mark in inputs.values()):
         return False
     if manifest.fresh_until and today >= dt.date.fromisoformat(manifest.fresh_until):
         return False

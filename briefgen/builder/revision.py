@@ -8,6 +8,7 @@ finished again with the next version, today's date and the change note — the l
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -41,13 +42,19 @@ def render_step(
     today: dt.date,
     env: Sandbox,
     word: WordRenderer | None = None,
+    word_deps: dict[str, str] | None = None,
 ) -> Outcome:
+    """Render one output. ``word`` is the build's prepared reference document, and ``word_deps`` the Word
+    dependencies fingerprinted before it was read (without them, both are taken here, in that order)."""
     from briefgen.analysis.assemble import revise
     from briefgen.builder.changes import change_note, moved, snapshot, visible
+    from briefgen.builder.deps import docx_deps
     from briefgen.formats.markdown import finish
 
     target, entry = step.target, step.entry
     memo = memo_of(brief, target)
+    if word_deps is None:  # fingerprinted before the Word render reads the reference document: an edit since is seen
+        word_deps = docx_deps(brief)
     first_day = None if memo.date else PartialDate.parse(today)
     history = History(entry.version, _date(entry.date), entry.changes) if entry else History(1, first_day, ())
     body = draft_md(brief, target, today, history, env)
@@ -72,7 +79,17 @@ def render_step(
     files = _files(brief, step, formats, rendered, memo.date or history.date, word)
     same_content = entry is not None and entry.digests.get("content") == text_digest
     kept: dict[str, str] = {f: d for f, d in entry.digests.items() if f in FORMATS} if entry and same_content else {}
-    return Outcome(_entry(brief, step, rendered, history, seen, text_digest, kept, files, today), files)
+    used = _Used(env.loaded, word_deps)
+    return Outcome(_entry(brief, step, rendered, history, seen, text_digest, kept, files, today, used), files)
+
+
+@dataclass(frozen=True)
+class _Used:
+    """Fingerprints of the files a render read, taken when it read them (not once the build ends, when an edit saved
+    meanwhile would be recorded as built)."""
+
+    templates: Mapping[str, str]  # template name → digest of the bytes loaded
+    word: dict[str, str]  # the Word dependencies, taken before the reference document was read
 
 
 def _files(
@@ -101,15 +118,18 @@ def _entry(
     kept: dict[str, str],
     files: dict[PurePosixPath, bytes],
     today: dt.date,
+    used: _Used,
 ) -> Entry:
-    from briefgen.builder.deps import content_deps, docx_deps
+    from briefgen.builder.deps import content_deps
 
     target = step.target
+    deps = content_deps(
+        brief, target.memo_id, target.audience_id, rendered.templates, rendered.cited, today, rendered.dated
+    )
+    deps.update({f"template:{name}": d for name, d in used.templates.items() if f"template:{name}" in deps})
     return Entry(
-        deps=content_deps(
-            brief, target.memo_id, target.audience_id, rendered.templates, rendered.cited, today, rendered.dated
-        ),
-        docx_deps=docx_deps(brief),
+        deps=deps,
+        docx_deps=used.word,
         digests={**kept, "content": text_digest, **{str(p.suffix[1:]): digest(b) for p, b in files.items()}},
         version=history.version,
         date=str(history.date) if history.date else None,

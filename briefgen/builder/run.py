@@ -1,7 +1,7 @@
 """The build: lock → load → validate → plan → render what the plan names → write → record.
 
-Every output is rendered in memory before anything is written, so a failure writes nothing; files are replaced
-atomically and the manifest is written last."""
+Every output is rendered in memory before anything is written, and the write stage finds every problem (a link or a
+file in the way, an output edited by hand, a full disk) before it replaces anything; the manifest is written last."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.builder.cache import LEGACY_CACHE, load_brief, read_cache, write_cache
+from briefgen.builder.cache import CACHE_PATH, cache_bytes, load_brief, read_cache
 from briefgen.builder.lock import build_lock
-from briefgen.builder.manifest import LEGACY_MANIFEST, Manifest, input_digests, read_manifest, write_manifest
+from briefgen.builder.manifest import MANIFEST_PATH, Manifest, input_digests, manifest_bytes, read_manifest
 from briefgen.builder.outputs import FORMATS, OUTPUTS_DIR, Format, Target, render, targets
-from briefgen.builder.plan import INPUT_FOLDERS, Plan, Step, nothing_to_do, plan, selected
-from briefgen.builder.write import prune, remove_stray_temps, write_if_changed
-from briefgen.inputs.load import BRIEF_FILE, TEMPLATES_DIR, ProjectFiles
+from briefgen.builder.plan import Plan, Step, current_inputs, nothing_to_do, plan, selected
+from briefgen.builder.safe_paths import Project
+from briefgen.builder.write import Writes, tidy, write_build
+from briefgen.inputs.load import TEMPLATES_DIR, ProjectFiles
 from briefgen.inputs.project import project_root
 from briefgen.inputs.scales import reference_date
 
@@ -39,12 +40,14 @@ class BuildResult:
     dry_run: bool = False
     removed: tuple[str, ...] = ()  # outputs of memos or audiences no longer in the brief
     kept: tuple[str, ...] = ()  # such outputs left in place because they were edited by hand
+    saved: tuple[tuple[str, str], ...] = ()  # (output edited by hand, where --force saved it before overwriting)
 
     def __str__(self) -> str:
         if self.dry_run:
             lines = [f"would rebuild {output}: {'; '.join(reasons)}" for output, reasons in self.plan]
             return "\n".join([*lines, f"{len(self.plan)} to rebuild, {len(self.unchanged)} up to date (dry run)"])
-        lines = [f"kept {p}: no longer in the brief but edited by hand" for p in self.kept]
+        lines = [f"saved your edited {output} as {copy} before overwriting it" for output, copy in self.saved]
+        lines += [f"kept {p}: no longer in the brief but edited by hand" for p in self.kept]
         removed = f", {len(self.removed)} removed" if self.removed else ""
         return "\n".join([*lines, f"{len(self.written)} written, {len(self.unchanged)} unchanged{removed}"])
 
@@ -68,39 +71,55 @@ def build(
     formats = FORMATS if fmt is None else (fmt,)
     with _locked(root, dry_run, on_wait):
         manifest = read_manifest(root)
-        if not force and nothing_to_do(root, manifest, _version(), memo, audience, formats, today):
-            paths = [f"{OUTPUTS_DIR}/{key}.{f}" for key in selected(manifest, memo, audience) for f in formats]
-            return BuildResult((), tuple(sorted(paths)), (), dry_run)
+        inputs = current_inputs(root, manifest)  # before anything is read: what this build records
+        if not force and nothing_to_do(root, manifest, inputs, _version(), memo, audience, formats, today):
+            return _standing(root, selected(manifest, memo, audience), formats, dry_run)
         cache = read_cache(root)
-        files, brief = _load(root, cache)
+        files, brief, inputs = _load(root, cache, inputs)
         work = plan(brief, manifest, targets(brief, memo, audience), formats, force, today)
         if dry_run:
             return BuildResult((), tuple(work.unchanged()), _planned(work), True)
         outcomes = _render(brief, work, today, progress, jobs)
-        written, unchanged = _write(root, work, outcomes)
         complete = memo is None and audience is None and fmt is None
-        removed, kept = _record(root, brief, files, cache, manifest, outcomes, today, complete)
-    return BuildResult(tuple(written), tuple(unchanged), removed=tuple(removed), kept=tuple(kept))
+        writes = _writes(brief, files, cache, manifest, inputs, work, outcomes, today, complete, force)
+        done = write_build(root, writes)
+    written, unchanged = _tally(work, done.written)
+    return BuildResult(written, unchanged, removed=done.removed, kept=done.kept, saved=done.saved)
 
 
 @contextlib.contextmanager
 def _locked(root: Path, dry_run: bool, on_wait: Callable[[str], None] | None) -> Iterator[None]:
-    """The build lock, and the sweep a real build begins with: temp files a killed build left, and the bookkeeping
-    earlier versions kept inside outputs/. A dry run writes nothing and takes no lock."""
+    """The build lock (a dry run writes nothing and takes none)."""
     if dry_run:
         yield
         return
-    outputs = root / OUTPUTS_DIR
-    with build_lock(root, outputs, on_wait=on_wait):
-        remove_stray_temps(outputs)
-        for legacy in (LEGACY_CACHE, LEGACY_MANIFEST):
-            with contextlib.suppress(IsADirectoryError):
-                (outputs / legacy).unlink(missing_ok=True)
+    with build_lock(root, on_wait=on_wait):
         yield
 
 
-def _load(root: Path, cache: dict[str, tuple[str, object]]) -> tuple[ProjectFiles, Brief]:
-    return load_brief(root, cache)
+def _standing(root: Path, keys: list[str], formats: tuple[Format, ...], dry_run: bool) -> BuildResult:
+    """Nothing to do: the outputs stand. A real build still removes what killed builds and earlier versions left."""
+    if not dry_run:
+        with contextlib.suppress(OSError), Project(root) as project:
+            tidy(project)
+    paths = [f"{OUTPUTS_DIR}/{key}.{f}" for key in keys for f in formats]
+    return BuildResult((), tuple(sorted(paths)), (), dry_run)
+
+
+def _load(
+    root: Path, cache: dict[str, tuple[str, object]], inputs: dict[str, str]
+) -> tuple[ProjectFiles, Brief, dict[str, str]]:
+    """The project loaded and validated, and ``inputs`` with the reference document the brief names (wherever it is),
+    fingerprinted before any render reads it."""
+    files, brief = load_brief(root, cache)
+    return files, brief, {**inputs, **input_digests(root, [], [brief.spec.style.reference])}
+
+
+def _tally(work: Plan, written: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every selected output, written or unchanged, in the brief's order."""
+    done = set(written)
+    paths = [str(target.path(fmt)) for target in work.targets for fmt in work.formats]
+    return tuple(p for p in paths if p in done), tuple(p for p in paths if p not in done)
 
 
 def _planned(work: Plan) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -111,18 +130,20 @@ def _render(
     brief: Brief, work: Plan, today: dt.date, progress: Progress | None, jobs: int | None = None
 ) -> dict[Target, Outcome | None]:
     """Each planned output rendered (None for an output that stands), on ``jobs`` processes (default: every core;
-    :mod:`~briefgen.builder.pool`); nothing written yet. The templates are compiled and the Word reference prepared
-    once, before any worker starts."""
+    :mod:`~briefgen.builder.pool`); nothing written yet. The Word reference is prepared once, before any worker
+    starts (its fingerprint taken before it is read, so that an edit saved meanwhile is rebuilt by the next build)."""
+    from briefgen.builder.deps import docx_deps
     from briefgen.builder.outputs import word_renderer
     from briefgen.builder.pool import render_all
     from briefgen.builder.revision import render_step
     from briefgen.formats.markdown import environment
 
     env = environment(brief.root / TEMPLATES_DIR)
+    word_deps = docx_deps(brief)
     word = word_renderer(brief) if "docx" in work.formats and work.steps else None
 
     def one(step: Step) -> Outcome:
-        return render_step(brief, step, work.formats, today, env, word)
+        return render_step(brief, step, work.formats, today, env, word, word_deps)
 
     outcomes: dict[Target, Outcome | None] = dict.fromkeys(work.targets)
     rendered = render_all(work.steps, one, jobs, progress, lambda step: str(step.target.path(work.formats[0])))
@@ -130,43 +151,43 @@ def _render(
     return outcomes
 
 
-def _write(root: Path, work: Plan, outcomes: dict[Target, Outcome | None]) -> tuple[list[str], list[str]]:
-    written: list[str] = []
-    unchanged: list[str] = []
-    for target, outcome in outcomes.items():
-        for fmt in work.formats:
-            rel = target.path(fmt)
-            data = outcome.files.get(rel) if outcome else None
-            changed = data is not None and write_if_changed(root / rel, data)
-            (written if changed else unchanged).append(str(rel))
-    return written, unchanged
-
-
-def _record(
-    root: Path,
+def _writes(
     brief: Brief,
     files: ProjectFiles,
     cache: dict[str, tuple[str, object]],
     manifest: Manifest,
+    inputs: dict[str, str],
+    work: Plan,
     outcomes: dict[Target, Outcome | None],
     today: dt.date,
     complete: bool,
-) -> tuple[list[str], list[str]]:
-    """Remove the outputs of targets that left the brief, then write the parse cache and, last, the manifest."""
+    force: bool,
+) -> Writes:
+    """Everything the build writes, as a value: the rendered outputs, and the parse cache and manifest recording
+    them (the input digests taken before anything was read, and those of the bytes actually parsed)."""
     from briefgen.builder.deps import fresh_until
 
-    digests = input_digests(root, INPUT_FOLDERS, [BRIEF_FILE, brief.spec.style.reference])
+    documents = [files.brief, *files.evidence, *files.options]
+    digests = {**inputs, **{doc.path: doc.digest for doc in documents}}
     all_targets = tuple(t.key for t in targets(brief))
     entries = {**manifest.entries, **{t.key: o.entry for t, o in outcomes.items() if o is not None}}
     written = {key: {str(f): d for f, d in entry.digests.items() if f in FORMATS} for key, entry in entries.items()}
     orphans = {key: kinds for key, kinds in written.items() if key not in all_targets}
-    removed, kept = prune(root / OUTPUTS_DIR, orphans)
     entries = {k: e for k, e in entries.items() if k in all_targets}
     until = fresh_until(brief, (e.deps for e in entries.values()), today)
-    write_cache(root, [files.brief, *files.evidence, *files.options], cache)
     fresh = until.isoformat() if until else None
-    write_manifest(root, Manifest(_version(), digests if complete else {}, all_targets, fresh, entries))
-    return removed, kept
+    record = Manifest(_version(), digests if complete else {}, all_targets, fresh, entries)
+    rendered = {rel: data for outcome in outcomes.values() if outcome for rel, data in outcome.files.items()}
+    recorded = {
+        target.path(fmt): entry.digests[fmt]
+        for target in work.targets
+        if (entry := manifest.entries.get(target.key))
+        for fmt in work.formats
+        if fmt in entry.digests
+    }
+    parsed = cache_bytes(documents, cache)
+    bookkeeping = ((CACHE_PATH, parsed),) if parsed is not None else ()
+    return Writes(rendered, recorded, (*bookkeeping, (MANIFEST_PATH, manifest_bytes(record))), orphans, force)
 
 
 def _version() -> str:

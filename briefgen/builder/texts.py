@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from briefgen.builder.write import TEMP_PREFIX, atomic_write
+from briefgen.builder.safe_paths import TEMP_PREFIX, Project, WriteError, read_inside, write_inside
 from briefgen.inputs.extract import MAX_SOURCE_BYTES, VERSION, extract_text
 from briefgen.inputs.files import digest, read_regular
 
-TEXTS_DIR = Path(".briefgen") / "texts"
+TEXTS_DIR = PurePosixPath(".briefgen", "texts")
 
 
 def source_text(root: Path, path: Path, kind: str, store: bool = True) -> tuple[str, str | None]:
@@ -23,22 +23,20 @@ def source_text(root: Path, path: Path, kind: str, store: bool = True) -> tuple[
     if kind == "text":
         return extract_text(data, kind), None
     name = f"{digest(data)}-{kind}-{VERSION}.txt"
-    cached = root / TEXTS_DIR / name
+    cached = TEXTS_DIR / name
     with contextlib.suppress(OSError, UnicodeDecodeError):
-        return read_regular(cached).decode("utf-8"), name
+        return read_inside(root, cached).decode("utf-8"), name
     text = extract_text(data, kind)
     if store:
-        atomic_write(cached, text.encode("utf-8"))
+        write_inside(root, cached, text.encode("utf-8"))  # through no link, like every file briefgen writes
     return text, name
 
 
 def prune_texts(root: Path, used: Iterable[str]) -> None:
     """Remove cached texts no source uses any more (after a verify of every source)."""
-    folder = root / TEXTS_DIR
     keep = set(used)
-    if not folder.is_dir():
-        return
-    for entry in folder.iterdir():
-        if entry.suffix == ".txt" and entry.name not in keep and not entry.name.startswith(TEMP_PREFIX):
-            with contextlib.suppress(OSError):
-                entry.unlink()
+    with contextlib.suppress(OSError, WriteError), Project(root) as project:
+        for name in project.names(TEXTS_DIR):
+            if name.endswith(".txt") and name not in keep and not name.startswith(TEMP_PREFIX):
+                with contextlib.suppress(OSError):
+                    project.remove(TEXTS_DIR / name)

@@ -27,7 +27,8 @@ class VerifyReport:
 
     def __str__(self) -> str:
         total = self.verified + len(self.unverifiable)
-        line = f"{total} quotes: {self.verified} verified against {self.sources} source texts"
+        texts = f"{self.sources} source text{'' if self.sources == 1 else 's'}"
+        line = f"{total} quote{'' if total == 1 else 's'}: {self.verified} verified against {texts}"
         if self.unverifiable:
             line += f", {len(self.unverifiable)} unverifiable (their sources name no file)"
         return line

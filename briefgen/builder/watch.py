@@ -7,8 +7,6 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from briefgen.errors import BriefgenError
-
 WATCHED = ("briefgen.yaml", "evidence", "options", "templates")
 
 
@@ -16,13 +14,15 @@ def watch(
     root: Path,
     rebuild: Callable[[], str],
     report: Callable[[str], None],
-    report_error: Callable[[BriefgenError], None],
+    report_error: Callable[[Exception], None],
     debounce_ms: int = 400,
     changes: Callable[..., Iterable[object]] | None = None,
 ) -> None:
     """Run ``rebuild`` once, then again after every settled batch of changes to the watched inputs.
 
-    ``rebuild`` returns a one-line summary; a BriefgenError it raises is reported and watching goes on."""
+    ``rebuild`` returns a one-line summary; any exception it raises (briefgen's own, or an internal error, or running
+    out of memory) is reported and watching goes on. An edit saved while a rebuild runs is part of the next batch:
+    the build records the inputs as they stood before it read them, so the next rebuild sees the edit."""
     if changes is None:
         from watchfiles import watch as watch_changes
 
@@ -38,12 +38,14 @@ def watch(
 
 
 def _attempt(
-    rebuild: Callable[[], str], report: Callable[[str], None], report_error: Callable[[BriefgenError], None], why: str
+    rebuild: Callable[[], str], report: Callable[[str], None], report_error: Callable[[Exception], None], why: str
 ) -> None:
     try:
-        report(f"{why}: {rebuild()}")
-    except BriefgenError as err:
+        summary = rebuild()
+    except Exception as err:  # whatever a build raises, watching goes on
         report_error(err)
+        return
+    report(f"{why}: {summary}")
 
 
 # What editors and tools write beside a file while saving it: vim's swap files and its 4913 probe, backups (~),

@@ -18,7 +18,7 @@ from typing import Any
 import jinja2.runtime
 
 from briefgen.analysis.memo_context import MemoContext
-from briefgen.errors import TemplateError
+from briefgen.errors import TemplateError, shown
 from briefgen.formats.citations import Citations
 from briefgen.formats.environment import environment
 from briefgen.formats.faults import template_faults
@@ -145,12 +145,14 @@ def _late(draft: Draft, ctx: MemoContext) -> tuple[dict[str, str], Reads]:
 
 def _result(draft: Draft, ctx: MemoContext, text: str, late_reads: Reads) -> RenderedMarkdown:
     text = _tidy(text)
-    if ctx.marking.value not in text.split("\n", 1)[0]:
+    banner = text.split("\n", 1)[0]
+    if not _is_banner(banner, ctx.marking):
         raise TemplateError(
             f"templates/{draft.name}",
             0,
-            f"the output must open with its marking ({ctx.marking.value}): extend base.md.j2, or print "
-            "{{ memo.marking }} on the first line",
+            f"the output must open with its marking ({ctx.marking.value}): a first line that is exactly "
+            f"{ctx.marking.value} or **{ctx.marking.value}**, got {shown(banner)}; extend base.md.j2, or print "
+            "{{ memo.marking }} alone on the first line (a Markdown viewer hides a comment or markup beside it)",
         )
     reads = Reads()
     reads.merge(draft.reads)
@@ -164,6 +166,15 @@ def _result(draft: Draft, ctx: MemoContext, text: str, late_reads: Reads) -> Ren
     return RenderedMarkdown(
         text, cited, ctx.marking, templates, fields, reads.dated, draft.passes, sensitivity, memo_fields
     )
+
+
+_BANNER = re.compile(r"(?:#{1,6} +)?(\*\*|__|\*|_|)(TLP:[A-Z+]+)\1 *")
+
+
+def _is_banner(line: str, marking: Marking) -> bool:
+    """The banner line is the marking and nothing else: plain, bold or italic, or a heading."""
+    match = _BANNER.fullmatch(line)
+    return match is not None and match.group(2) == marking.value
 
 
 def _tidy(text: str) -> str:

@@ -6,6 +6,7 @@ before it is expanded."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -215,7 +216,7 @@ def parse_yaml(raw: bytes, path: str) -> Document:
         problem = _nesting_problem(path, text, exc) or _tab_problem(path, text, exc) or _syntax_problem(path, exc)
         raise InputError([problem]) from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem(path, 0, "", f"YAML error: {exc}")]) from None
+        raise InputError([_unreadable_character(path, text) or Problem(path, 0, "", f"YAML error: {exc}")]) from None
     if node is None:
         raise InputError([Problem(path, 1, "", "empty file")])
     walker = _Walker(path)
@@ -247,6 +248,21 @@ def _tab_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem | N
         if "\t" in line[: len(line) - len(line.lstrip(" \t"))] and line.strip():
             return Problem(path, number, "", "tabs are not allowed in YAML indentation; use spaces")
     return None
+
+
+# What YAML refuses to read at all (its reader's NON_PRINTABLE): control characters other than tab and line breaks.
+_UNREADABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _unreadable_character(path: str, text: str) -> Problem | None:
+    """The first character YAML cannot read, at its line and column (the reader reports an offset, and no line)."""
+    found = _UNREADABLE.search(text)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    name = "a NUL byte" if found.group() == "\0" else "a control character"
+    return Problem(path, line, "", f"{name} (U+{ord(found.group()):04X}) at column {column}: YAML does not allow it")
 
 
 def _syntax_problem(path: str, exc: yaml.MarkedYAMLError) -> Problem:

@@ -1,10 +1,11 @@
 """Stage 2, validate: portion marks written into text.
 
-A portion mark is honoured in one place only: ``(TLP:…)`` opening a paragraph of an option's description. Anywhere
-else — later in a paragraph, on a continuation line, in bold, in lower case, in a pro, a risk, a memo point or a
-claim — briefgen would print it as plain text and mark the portion by its ``marking:`` field and evidence instead,
-so an analyst who wrote ``(TLP:RED)`` would see the text go to an audience it was not meant for. Refuse all such
-marks, naming where they are."""
+A portion mark is honoured in one place only: ``(TLP:…)`` opening a paragraph of an option's description, followed
+by the text it marks. Anywhere else — later in a paragraph, on a continuation line, in bold, in lower case, in square
+brackets, in a pro, a risk, a memo point, a claim, a source's title or a criterion's description — briefgen would
+print it as plain text and mark the portion by its ``marking:`` field and evidence instead (or not at all: a criterion
+or a source title is no portion), so an analyst who wrote ``(TLP:RED)`` would see the text go to an audience it was not
+meant for. Refuse all such marks, and a mark alone in its paragraph (it marks nothing), naming where they are."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from briefgen.inputs.load import Document, Loc, field_path
 from briefgen.inputs.model import PORTION_MARK, description_paragraphs
 from briefgen.inputs.scales import Marking
 
-WRITTEN_MARK = re.compile(r"\(\s*\W*\s*TLP\s*:[^)\n]{0,20}\)?", re.IGNORECASE)
+WRITTEN_MARK = re.compile(r"[(\[{]\s*\W*\s*TLP\s*:[^)\]}\n]{0,20}[)\]}]?", re.IGNORECASE)
+_HIDDEN = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)  # an HTML comment shows nothing
 _MARKINGS = ", ".join(m.value for m in Marking)
 
 
@@ -46,6 +48,14 @@ def _description(doc: Document, description: str) -> Iterator[Problem]:
         rest = paragraph
         if opener and opener.group(1) in {m.value for m in Marking}:
             rest = paragraph[opener.end() :]
+            if not any(char.isalnum() for char in _HIDDEN.sub("", rest)):
+                yield _problem(
+                    doc,
+                    ("description",),
+                    f"paragraph {number}: portion mark ({opener.group(1)}) marks nothing: put the text it marks "
+                    "after it, in the same paragraph",
+                )
+                continue
         elif opener:
             yield _problem(
                 doc,

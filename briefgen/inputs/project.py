@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.errors import Problem, ProjectNotFound
+from briefgen.errors import Problem, ProjectNotFound, printable
 from briefgen.inputs.load import BRIEF_FILE, field_path, find_project, load_project
 
 # pydantic (validate) and Jinja (templates) are imported where used: finding a project must stay cheap.
@@ -51,8 +51,9 @@ class Summary:
     notes: tuple[str, ...] = ()  # what check did not refuse but the analyst should know (styles briefgen added)
 
     def __str__(self) -> str:
+        title = printable(self.title)
         line = (
-            f"{self.title}: {self.sources} sources, {self.records} evidence records, {self.options} options, "
+            f"{title}: {self.sources} sources, {self.records} evidence records, {self.options} options, "
             f"{self.memos} memo{'s' if self.memos != 1 else ''} × audiences = {self.outputs} outputs — valid"
         )
         if self.stale:

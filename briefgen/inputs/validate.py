@@ -83,10 +83,18 @@ def validate_project(files: ProjectFiles) -> Brief:
     return brief
 
 
+_NOT_A_PORTION = "this field is no portion and carries no marking (every audience may see it): leave the mark out"
+
+
 def _written_marks(files: ProjectFiles) -> Iterator[Problem]:
-    yield from check_text(files.brief, ("memos",), "set the point's marking: field instead")
+    """Portion marks written into text, in every field of every file."""
+    brief = files.brief.data if isinstance(files.brief.data, dict) else {}
+    for key in brief:
+        hint = "set the point's marking: field instead" if key == "memos" else _NOT_A_PORTION
+        yield from check_text(files.brief, (str(key),), hint)
     for doc in files.evidence:
         yield from check_text(doc, ("records",), "set the record's marking: field instead")
+        yield from check_text(doc, ("source",), "set the source's marking: field instead")
     for doc in files.options:
         yield from check_option_text(doc)
 

@@ -42,7 +42,7 @@ def init(target: str | Path) -> list[str]:
 
 
 def _write(root: Path, templates: Path) -> None:
-    for folder in ("evidence", "options"):
+    for folder in ("evidence", "options", "sources"):
         shutil.copytree(_HERE / folder, root / folder)
     shutil.copy2(_HERE / "briefgen.yaml", root / "briefgen.yaml")
     shutil.copytree(templates, root / "templates", ignore=shutil.ignore_patterns("__pycache__"))
