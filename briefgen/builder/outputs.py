@@ -107,7 +107,8 @@ def word_renderer(brief: Brief) -> WordRenderer:
     from briefgen.formats.docx.document import DEFAULT_HEAT, WordRenderer
 
     heat = {**DEFAULT_HEAT, **{level.label: colour.upper() for level, colour in brief.spec.style.heat.items()}}
-    return WordRenderer.of(reference_bytes(brief), heat, brief.spec.style.reference)
+    style = brief.spec.style
+    return WordRenderer.of(reference_bytes(brief), heat, style.reference, style.curly_quotes)
 
 
 def docx_bytes(

@@ -269,11 +269,20 @@ class Criterion(Frozen):
     )
 
 
+class NoteStyle(StrEnum):
+    """Where an audience's citations go: Word footnotes at the foot of the page (Markdown footnotes ``[^n]``), or
+    bracketed numbers ``[3, 5]`` pointing to a notes list."""
+
+    FOOTNOTES = "footnotes"
+    ENDNOTES = "endnotes"
+
+
 class Audience(Frozen):
     name: ShortText
     template: Annotated[str, StringConstraints(min_length=1, max_length=255)]
     max_marking: Marking
     description: str = ""
+    notes: NoteStyle = Field(default=NoteStyle.FOOTNOTES, description="footnotes (default) or endnotes")
 
 
 class Judgment(Frozen):
@@ -352,6 +361,7 @@ MEMO_POINTS = (
 class Style(Frozen):
     heat: dict[Level, HexColour] = Field(default_factory=dict, description="risk level -> cell fill RRGGBB")
     reference: Annotated[str, StringConstraints(min_length=1)] = "templates/reference.docx"
+    curly_quotes: bool = Field(default=True, description="Word output: typographic quotes and apostrophes")
 
 
 class BriefSpec(Frozen):
