@@ -208,6 +208,9 @@ def schema(kind: str) -> None:
     ".briefgen/edited/ first, then overwritten.",
 )
 @click.option("--dry-run", is_flag=True, help="List what would be rebuilt and why; write nothing.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Render on N processes (default: one per core)."
+)
 @as_of_option
 @click.pass_context
 def build(
@@ -218,6 +221,7 @@ def build(
     fmt: str | None,
     force: bool,
     dry_run: bool,
+    jobs: int | None,
     as_of: dt.date | None,
 ) -> None:
     """Render memos to outputs/<memo>/<audience>.md and .docx, rebuilding only what changed."""
@@ -235,6 +239,7 @@ def build(
             as_of,
             progress=_progress(),
             on_wait=_say,
+            jobs=jobs,
         ),
     )
     _echo(str(result))

@@ -57,6 +57,9 @@ class InputError(BriefgenError):
         self.problems = tuple(sorted(set(problems)))
         super().__init__(self.report())
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[tuple[Problem, ...]]]:
+        return InputError, (self.problems,)  # pickled whole: a render worker sends it back to the build
+
     def report(self) -> str:
         return "\n".join([*(str(p) for p in self.problems), self.count_line()])
 
@@ -92,6 +95,9 @@ class TemplateError(BriefgenError):
     def __init__(self, path: str, line: int, message: str) -> None:
         self.problem = Problem(path, line, "template", message)
         super().__init__(str(self.problem))
+
+    def __reduce__(self) -> tuple[type[TemplateError], tuple[str, int, str]]:
+        return TemplateError, (self.problem.path, self.problem.line, self.problem.message)
 
 
 class RenderError(BriefgenError):

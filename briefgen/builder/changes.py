@@ -10,7 +10,7 @@ and no claim: it is counted, "1 item withheld at a higher marking". Pure functio
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, is_dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 
 from briefgen.analysis.memo_context import MemoContext, Sensitivity
 from briefgen.analysis.wording import a_or_an
@@ -116,10 +116,14 @@ def sensitivity_figures(figures: Sensitivity | None) -> dict[str, int]:
 
 
 def _plain(value: object) -> object:
+    """JSON-able data of a view: what :func:`dataclasses.asdict` gives (so fingerprints stay as they were), without
+    its deep copies."""
     if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
-    if isinstance(value, tuple):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value
 
 

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen import __version__
+from briefgen.builder.cache import load_brief
 from briefgen.builder.manifest import read_manifest
 from briefgen.builder.plan import current_inputs
 from briefgen.errors import InputError, Problem, RenderError, StrictFailure, TemplateError
 from briefgen.inputs.load import TEMPLATES_DIR
-from briefgen.inputs.project import Summary, load, stale_problems
+from briefgen.inputs.project import Summary, project_root, stale_problems, stale_records
 from briefgen.inputs.scales import PartialDate, reference_date
 
 if TYPE_CHECKING:
@@ -35,19 +36,19 @@ def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date |
     document lacked and lint warnings fail it too."""
     from briefgen.analysis.lint import lint
 
-    brief = load(path)
+    _, brief = load_brief(project_root(path))  # unchanged files' data from the build's parse cache
     today = reference_date(as_of)
     notes, problems = _reference_problems(brief, strict)
     if not _built_from_these_inputs(brief.root, today):
         problems += _template_problems(brief, today)
     if problems and not strict:
         raise InputError(problems)
-    stale = stale_problems(brief, today)
+    stale = stale_records(brief, today)  # their lines (which may mean parsing a cached file again) only if refused
     warnings = tuple(w.problem() for w in lint(brief, today))
     if strict:
         from briefgen.builder.verify import verify_brief
 
-        errors = [*problems, *stale, *verify_brief(brief, store=False).problems]
+        errors = [*problems, *stale_problems(brief, today), *verify_brief(brief, store=False).problems]
         if errors or warnings:
             raise StrictFailure(errors, warnings)
     return Summary(
@@ -58,7 +59,7 @@ def check(path: str | Path | None = None, strict: bool = False, as_of: dt.date |
         options=len(brief.options),
         memos=len(brief.spec.memos),
         outputs=sum(len(m.audiences) for m in brief.spec.memos),
-        stale=tuple(sorted({p.message.split()[0] for p in stale})),
+        stale=tuple(sorted({record_id for record_id, _ in stale})),
         stale_after=brief.spec.stale_after,
         warnings=warnings,
         notes=tuple(notes),

@@ -53,9 +53,11 @@ def docx_deps(brief: Brief) -> dict[str, str]:
     return {key: resolve(brief, key, dt.date.min) for key in ("briefgen", "reference", "style")}
 
 
-def current(brief: Brief, deps: dict[str, str], today: dt.date) -> dict[str, str]:
-    """The same keys as ``deps``, fingerprinted as the inputs stand now."""
-    now = {key: resolve(brief, key, today) for key in deps if key != "stale"}
+def current(brief: Brief, deps: dict[str, str], today: dt.date, known: dict[str, str] | None = None) -> dict[str, str]:
+    """The same keys as ``deps``, fingerprinted as the inputs stand now; ``known`` keeps fingerprints already taken
+    (a plan asks for the same records, options and templates for output after output)."""
+    known = {} if known is None else known
+    now = {key: known.get(key) or known.setdefault(key, resolve(brief, key, today)) for key in deps if key != "stale"}
     if "stale" in deps:
         now["stale"] = _stale(brief, [r for r in _cited(deps) if r in brief.records], today)
     return now

@@ -18,6 +18,7 @@ from briefgen.inputs.scales import PartialDate, reference_date
 # from file digests alone) starts in a fraction of the time.
 if TYPE_CHECKING:
     from briefgen.analysis.memo_context import MemoContext
+    from briefgen.formats.docx.document import WordRenderer
     from briefgen.formats.markdown import Draft, RenderedMarkdown
     from briefgen.formats.sandbox import Sandbox
     from briefgen.inputs.model import Memo
@@ -100,16 +101,27 @@ def render_md(
     return body.ctx, finish(body, body.ctx)
 
 
-def docx_bytes(brief: Brief, target: Target, rendered: RenderedMarkdown, date: PartialDate | None) -> bytes:
-    from briefgen.formats.docx.document import DEFAULT_HEAT, DocxSettings, markdown_to_docx
+def word_renderer(brief: Brief) -> WordRenderer:
+    """The brief's reference document, read, checked and prepared once, with its heat colours: every Word output of
+    a build is rendered with one."""
+    from briefgen.formats.docx.document import DEFAULT_HEAT, WordRenderer
+
+    heat = {**DEFAULT_HEAT, **{level.label: colour.upper() for level, colour in brief.spec.style.heat.items()}}
+    return WordRenderer.of(reference_bytes(brief), heat, brief.spec.style.reference)
+
+
+def docx_bytes(
+    brief: Brief, target: Target, rendered: RenderedMarkdown, date: PartialDate | None, word: WordRenderer | None = None
+) -> bytes:
+    from briefgen.formats.docx.document import DocxSettings
 
     memo = memo_of(brief, target)
-    heat = {**DEFAULT_HEAT, **{level.label: colour.upper() for level, colour in brief.spec.style.heat.items()}}
     created = date.earliest if date else dt.date(2000, 1, 1)
+    word = word or word_renderer(brief)
     settings = DocxSettings(
-        reference=reference_bytes(brief),
+        reference=b"",  # the renderer holds the reference document
         marking=rendered.marking.value,
-        heat=heat,
+        heat=word.heat,
         title=memo.subject or memo.question,
         subject=brief.spec.title,
         author=memo.prepared_by or brief.spec.from_,
@@ -118,7 +130,7 @@ def docx_bytes(brief: Brief, target: Target, rendered: RenderedMarkdown, date: P
         reference_name=brief.spec.style.reference,
         organisation=brief.spec.organisation or "",
     )
-    return markdown_to_docx(rendered.text, settings)
+    return word.render(rendered.text, settings)
 
 
 MAX_REFERENCE_BYTES = 32 * 1024 * 1024  # a house template with a few logos is well under 1 MiB

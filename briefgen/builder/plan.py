@@ -57,16 +57,23 @@ def plan(
     today: dt.date,
 ) -> Plan:
     steps = []
+    known: dict[str, str] = {}  # fingerprints taken so far, shared by every output's comparison
     for target in chosen:
         entry = manifest.entries.get(target.key)
-        reasons, content = _reasons(brief, target, entry, formats, force, today)
+        reasons, content = _reasons(brief, target, entry, formats, force, today, known)
         if reasons:
             steps.append(Step(target, reasons, content, entry))
     return Plan(tuple(chosen), tuple(steps), formats)
 
 
 def _reasons(
-    brief: Brief, target: Target, entry: Entry | None, formats: tuple[Format, ...], force: bool, today: dt.date
+    brief: Brief,
+    target: Target,
+    entry: Entry | None,
+    formats: tuple[Format, ...],
+    force: bool,
+    today: dt.date,
+    known: dict[str, str],
 ) -> tuple[tuple[str, ...], bool]:
     """Why this output needs work (empty: it does not), and whether its content may have changed."""
     from briefgen.builder.deps import changed_keys, current, docx_deps
@@ -75,7 +82,7 @@ def _reasons(
         return ("new output",), True
     if force:
         return ("--force",), True
-    content = changed_keys(entry.deps, current(brief, entry.deps, today))
+    content = changed_keys(entry.deps, current(brief, entry.deps, today, known))
     reasons = [_reason(key) for key in content]
     if "docx" in formats and changed_keys(entry.docx_deps, docx_deps(brief)):
         reasons.append("reference document or style changed")

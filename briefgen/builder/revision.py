@@ -21,6 +21,7 @@ from briefgen.inputs.files import digest
 from briefgen.inputs.scales import PartialDate
 
 if TYPE_CHECKING:
+    from briefgen.formats.docx.document import WordRenderer
     from briefgen.formats.markdown import RenderedMarkdown
     from briefgen.formats.sandbox import Sandbox
     from briefgen.inputs.validate import Brief
@@ -34,7 +35,17 @@ class Outcome:
     files: dict[PurePosixPath, bytes]
 
 
-def render_step(brief: Brief, step: Step, formats: tuple[Format, ...], today: dt.date, env: Sandbox) -> Outcome:
+def render_step(
+    brief: Brief,
+    step: Step,
+    formats: tuple[Format, ...],
+    today: dt.date,
+    env: Sandbox,
+    word: WordRenderer | None = None,
+    word_deps: dict[str, str] | None = None,
+) -> Outcome:
+    """Render one output. ``word`` is the build's prepared reference document, and ``word_deps`` the Word
+    dependencies fingerprinted before it was read (without them, both are taken here, in that order)."""
     from briefgen.analysis.assemble import revise
     from briefgen.builder.changes import change_note, moved, snapshot, visible
     from briefgen.builder.deps import docx_deps
@@ -42,7 +53,8 @@ def render_step(brief: Brief, step: Step, formats: tuple[Format, ...], today: dt
 
     target, entry = step.target, step.entry
     memo = memo_of(brief, target)
-    word = docx_deps(brief)  # fingerprinted before the Word render reads the reference document: an edit since is seen
+    if word_deps is None:  # fingerprinted before the Word render reads the reference document: an edit since is seen
+        word_deps = docx_deps(brief)
     first_day = None if memo.date else PartialDate.parse(today)
     history = History(entry.version, _date(entry.date), entry.changes) if entry else History(1, first_day, ())
     body = draft_md(brief, target, today, history, env)
@@ -52,7 +64,7 @@ def render_step(brief: Brief, step: Step, formats: tuple[Format, ...], today: dt
     revised = entry is not None and (text_digest != entry.digests.get("content") or moved(entry.snapshot, seen))
     if entry is not None and step.content_may_change and revised:
         now = visible(brief, memo.options, body.ctx, entry.snapshot.records)
-        note = change_note(entry.snapshot, seen, _titles(brief), _claims(brief), now)
+        note = change_note(entry.snapshot, seen, _titles(brief), _claims(brief, seen), now)
         history = History(entry.version + 1, first_day, note)
         first, rendered = rendered, finish(body, revise(body.ctx, memo, history))
         text_digest = digest(rendered.text.encode("utf-8"))
@@ -64,10 +76,10 @@ def render_step(brief: Brief, step: Step, formats: tuple[Format, ...], today: dt
             seen = snapshot(
                 brief, body.ctx, rendered.cited, rendered.option_fields, rendered.sensitivity, rendered.memo_fields
             )
-    files = _files(brief, step, formats, rendered, memo.date or history.date)
+    files = _files(brief, step, formats, rendered, memo.date or history.date, word)
     same_content = entry is not None and entry.digests.get("content") == text_digest
     kept: dict[str, str] = {f: d for f, d in entry.digests.items() if f in FORMATS} if entry and same_content else {}
-    used = _Used(env.loaded, word)
+    used = _Used(env.loaded, word_deps)
     return Outcome(_entry(brief, step, rendered, history, seen, text_digest, kept, files, today, used), files)
 
 
@@ -81,13 +93,18 @@ class _Used:
 
 
 def _files(
-    brief: Brief, step: Step, formats: tuple[Format, ...], rendered: RenderedMarkdown, date: PartialDate | None
+    brief: Brief,
+    step: Step,
+    formats: tuple[Format, ...],
+    rendered: RenderedMarkdown,
+    date: PartialDate | None,
+    word: WordRenderer | None,
 ) -> dict[PurePosixPath, bytes]:
     files: dict[PurePosixPath, bytes] = {}
     if "md" in formats:
         files[step.target.path("md")] = rendered.text.encode("utf-8")
     if "docx" in formats:
-        files[step.target.path("docx")] = docx_bytes(brief, step.target, rendered, date)
+        files[step.target.path("docx")] = docx_bytes(brief, step.target, rendered, date, word)
     return files
 
 
@@ -125,8 +142,9 @@ def _date(text: str | None) -> PartialDate | None:
     return PartialDate.parse(text) if text else None
 
 
-def _claims(brief: Brief) -> dict[str, str]:
-    return {record_id: record.claim for record_id, record in brief.records.items()}
+def _claims(brief: Brief, seen: Snapshot) -> dict[str, str]:
+    """The claims a change note may quote: of the records the memo now shows (not a copy of every claim)."""
+    return {record_id: brief.records[record_id].claim for record_id in seen.records}
 
 
 def _titles(brief: Brief) -> dict[str, str]:

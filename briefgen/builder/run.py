@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.builder.cache import CACHE_PATH, cache_bytes, read_cache
+from briefgen.builder.cache import CACHE_PATH, cache_bytes, load_brief, read_cache
 from briefgen.builder.lock import build_lock
 from briefgen.builder.manifest import MANIFEST_PATH, Manifest, input_digests, manifest_bytes, read_manifest
 from briefgen.builder.outputs import FORMATS, OUTPUTS_DIR, Format, Target, render, targets
@@ -62,8 +62,10 @@ def build(
     as_of: dt.date | None = None,
     progress: Progress | None = None,
     on_wait: Callable[[str], None] | None = None,
+    jobs: int | None = None,
 ) -> BuildResult:
-    """Rebuild the outputs whose dependencies changed (all with ``force``), writing only bytes that differ."""
+    """Rebuild the outputs whose dependencies changed (all with ``force``), writing only bytes that differ; render on
+    ``jobs`` processes (default: one per core; 1: in this process)."""
     root = project_root(path)
     today = reference_date(as_of)
     formats = FORMATS if fmt is None else (fmt,)
@@ -77,7 +79,7 @@ def build(
         work = plan(brief, manifest, targets(brief, memo, audience), formats, force, today)
         if dry_run:
             return BuildResult((), tuple(work.unchanged()), _planned(work), True)
-        outcomes = _render(brief, work, today, progress)
+        outcomes = _render(brief, work, today, progress, jobs)
         complete = memo is None and audience is None and fmt is None
         writes = _writes(brief, files, cache, manifest, inputs, work, outcomes, today, complete, force)
         done = write_build(root, writes)
@@ -109,11 +111,7 @@ def _load(
 ) -> tuple[ProjectFiles, Brief, dict[str, str]]:
     """The project loaded and validated, and ``inputs`` with the reference document the brief names (wherever it is),
     fingerprinted before any render reads it."""
-    from briefgen.inputs.load import load_project
-    from briefgen.inputs.validate import validate_project
-
-    files = load_project(root, cache)
-    brief = validate_project(files)
+    files, brief = load_brief(root, cache)
     return files, brief, {**inputs, **input_digests(root, [], [brief.spec.style.reference])}
 
 
@@ -128,15 +126,28 @@ def _planned(work: Plan) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((str(path), step.reasons) for step in work.steps for path in sorted(work.paths(step)))
 
 
-def _render(brief: Brief, work: Plan, today: dt.date, progress: Progress | None) -> dict[Target, Outcome | None]:
-    """Each planned output rendered (None for an output that stands); nothing written yet."""
+def _render(
+    brief: Brief, work: Plan, today: dt.date, progress: Progress | None, jobs: int | None = None
+) -> dict[Target, Outcome | None]:
+    """Each planned output rendered (None for an output that stands), on ``jobs`` processes (default: every core;
+    :mod:`~briefgen.builder.pool`); nothing written yet. The Word reference is prepared once, before any worker
+    starts (its fingerprint taken before it is read, so that an edit saved meanwhile is rebuilt by the next build)."""
+    from briefgen.builder.deps import docx_deps
+    from briefgen.builder.outputs import word_renderer
+    from briefgen.builder.pool import render_all
     from briefgen.builder.revision import render_step
     from briefgen.formats.markdown import environment
 
     env = environment(brief.root / TEMPLATES_DIR)
+    word_deps = docx_deps(brief)
+    word = word_renderer(brief) if "docx" in work.formats and work.steps else None
+
+    def one(step: Step) -> Outcome:
+        return render_step(brief, step, work.formats, today, env, word, word_deps)
+
     outcomes: dict[Target, Outcome | None] = dict.fromkeys(work.targets)
-    for step in progress(work.steps) if progress else work.steps:
-        outcomes[step.target] = render_step(brief, step, work.formats, today, env)
+    rendered = render_all(work.steps, one, jobs, progress, lambda step: str(step.target.path(work.formats[0])))
+    outcomes.update((step.target, outcome) for step, outcome in zip(work.steps, rendered, strict=True))
     return outcomes
 
 

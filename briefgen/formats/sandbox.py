@@ -46,6 +46,7 @@ MAX_STRING_OP = 1_000_000
 MAX_INT_BITS = 10_000
 MAX_WIDTH = 10_000
 RENDER_SECONDS = 10.0
+_SAFE_VERDICTS_KEPT = 10_000
 
 _METADATA = frozenset({"marking", "derived_markings"})
 _PRINTABLE = (str, int, float, bool, Marking, Level, PartialDate, dt.date)
@@ -137,6 +138,18 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.reads = Reads()
         self.deadline = float("inf")
         self.loaded: dict[str, str] = {}  # template name → digest of the bytes loaded (each is loaded once)
+        self._safe: dict[tuple[type, str], bool] = {}  # Jinja's verdict on (type, attribute), kept
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Jinja's check looks at the object's type and the attribute's name only, so each pair is judged once (a
+        template reads the same few fields thousands of times); the record stays small whatever a template does."""
+        key = (type(obj), attr)
+        verdict = self._safe.get(key)
+        if verdict is None:
+            verdict = super().is_safe_attribute(obj, attr, value)
+            if len(self._safe) < _SAFE_VERDICTS_KEPT:
+                self._safe[key] = verdict
+        return verdict
 
     def begin(self, deadline: float | None = None) -> float:
         """Reset the per-render records and start the clock (or keep the deadline of the render this continues);

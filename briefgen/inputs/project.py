@@ -79,24 +79,29 @@ def cited_records(brief: Brief) -> dict[str, str]:
     return cited
 
 
+def stale_records(brief: Brief, today: dt.date) -> list[tuple[str, str]]:
+    """(record id, first file citing it) of every cited record older than the brief's ``stale_after`` at ``today``."""
+    months = brief.spec.stale_after_months
+    cited = sorted(cited_records(brief).items())
+    return [(record_id, by) for record_id, by in cited if brief.records[record_id].is_stale(today, months)]
+
+
 def stale_problems(brief: Brief, today: dt.date) -> list[Problem]:
     """One problem per cited record older than the brief's ``stale_after`` at ``today``, at its as_of line."""
-    months = brief.spec.stale_after_months
     docs = {doc.data["source"]["id"]: doc for doc in brief.files.evidence}
     problems = []
-    for record_id, cited_by in sorted(cited_records(brief).items()):
+    for record_id, cited_by in stale_records(brief, today):
         record = brief.records[record_id]
-        if record.is_stale(today, months):
-            doc = docs[brief.record_source[record_id]]
-            index = next(i for i, r in enumerate(doc.data["records"]) if r.get("id") == record_id)
-            loc = ("records", index, "as_of")
-            problems.append(
-                Problem(
-                    doc.path,
-                    doc.line_of(loc),
-                    field_path(loc),
-                    f"{record_id} is stale: as of {record.as_of}, older than {brief.spec.stale_after} "
-                    f"at {today.isoformat()} (cited in {cited_by})",
-                )
+        doc = docs[brief.record_source[record_id]]
+        index = next(i for i, r in enumerate(doc.data["records"]) if r.get("id") == record_id)
+        loc = ("records", index, "as_of")
+        problems.append(
+            Problem(
+                doc.path,
+                doc.line_of(loc),
+                field_path(loc),
+                f"{record_id} is stale: as of {record.as_of}, older than {brief.spec.stale_after} "
+                f"at {today.isoformat()} (cited in {cited_by})",
             )
+        )
     return problems

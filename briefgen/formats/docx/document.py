@@ -1,9 +1,10 @@
-"""Markdown → Word: the rendered memo Markdown written into a copy of the house-style document.
+"""Markdown → Word: the rendered memo Markdown written into the house-style reference document.
 
-The Markdown is parsed by markdown-it (CommonMark, HTML off, GFM tables and strikethrough); its token stream is walked
-once into WordprocessingML markup (:mod:`~briefgen.formats.docx.body`), which lxml parses in one go into the reference
-document's emptied body. The reference is checked first for every style used
-(:mod:`~briefgen.formats.docx.reference`), and style ids are resolved once."""
+The reference is opened, checked for every style the renderer uses (:mod:`~briefgen.formats.docx.reference`) and
+prepared once (:mod:`~briefgen.formats.docx.skeleton`): a build makes one :class:`WordRenderer` and renders every
+memo with it. The Markdown is parsed by pulldown-cmark (:mod:`~briefgen.formats.docx.parse`); its events are walked
+once into WordprocessingML markup (:mod:`~briefgen.formats.docx.body`), which is spliced into the reference's
+serialised document, so the cost of a memo grows with its own length only."""
 
 from __future__ import annotations
 
@@ -12,18 +13,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import MappingProxyType
 
-from docx.document import Document
-
 from briefgen.errors import RenderError
 from briefgen.formats.docx import xml as x
 from briefgen.formats.docx.body import BodyWriter
-from briefgen.formats.docx.package import package_bytes
-from briefgen.formats.docx.page import pin_core_properties, write_marking
-from briefgen.formats.docx.parse import parser
-from briefgen.formats.docx.reference import REQUIRED_STYLES, open_reference
-from briefgen.formats.docx.xml import Element
+from briefgen.formats.docx.package import deflated
+from briefgen.formats.docx.page import app_properties_xml, core_properties_xml, footer_markup, header_markup
+from briefgen.formats.docx.parse import events
+from briefgen.formats.docx.reference import REQUIRED_STYLES
+from briefgen.formats.docx.skeleton import Skeleton, prepare
 
-__all__ = ["DEFAULT_HEAT", "LEVELS", "REQUIRED_STYLES", "DocxSettings", "markdown_to_docx"]
+__all__ = ["DEFAULT_HEAT", "LEVELS", "REQUIRED_STYLES", "DocxSettings", "WordRenderer", "markdown_to_docx"]
 
 LEVELS = ("Very Low", "Low", "Moderate", "High", "Very High")
 
@@ -52,43 +51,65 @@ class DocxSettings:
     organisation: str = ""  # the Company of the document's extended properties
 
 
+@dataclass(frozen=True)
+class WordRenderer:
+    """Renders memos into one reference document, prepared once; heat colours resolved once."""
+
+    skeleton: Skeleton
+    heat: Mapping[str, str]  # level label -> fill, in level order
+
+    @classmethod
+    def of(cls, reference: bytes, heat: Mapping[str, str], reference_name: str = "reference.docx") -> WordRenderer:
+        problems = _heat_problems(heat)
+        if problems:
+            raise RenderError("\n".join(problems))
+        return cls(prepare(reference, reference_name), {label: heat[label].upper() for label in LEVELS})
+
+    def render(self, markdown: str, settings: DocxSettings) -> bytes:
+        """The .docx bytes of a memo. Of ``settings``, the memo's own fields count (marking and properties): the
+        reference and heat colours are the renderer's."""
+        if not settings.marking.strip():
+            raise RenderError(_EMPTY_MARKING)
+        skeleton = self.skeleton
+        numbering, links = skeleton.numbering_for_memo(), skeleton.links()
+        writer = BodyWriter(skeleton.reference, self.heat, numbering, links)
+        body = writer.markup(events(markdown))
+        changed = {
+            skeleton.document.member: skeleton.document.entry(body),
+            skeleton.numbering.member: skeleton.numbering.entry("".join(numbering.added)),
+            skeleton.rels_member: skeleton.rels_entry(links),
+            skeleton.core_member: deflated(skeleton.core_member, core_properties_xml(skeleton.core, settings)),
+            skeleton.app_member: deflated(skeleton.app_member, app_properties_xml(settings.organisation)),
+        }
+        header, footer = (f(skeleton.reference, settings.marking) for f in (header_markup, footer_markup))
+        changed |= {splice.member: splice.entry(header) for splice in skeleton.headers}
+        changed |= {splice.member: splice.entry(footer) for splice in skeleton.footers}
+        return skeleton.package(changed)
+
+
 def markdown_to_docx(markdown: str, settings: DocxSettings) -> bytes:
-    """Render memo Markdown to the bytes of a .docx in the reference document's house style."""
-    heat = _checked_settings(settings)
-    reference = open_reference(settings.reference, settings.reference_name)
-    document = reference.document
-    body = _emptied_body(document)
-    numbering = x.ListNumbering.of(document.part.numbering_part.element, reference.numbered)
-    writer = BodyWriter(reference, heat, numbering)
-    body[0:0] = x.parse_fragment(writer.markup(parser().parse(markdown)))
-    write_marking(reference, settings.marking)
-    pin_core_properties(document, settings)
-    return package_bytes(document.part.package)
+    """Render memo Markdown to the bytes of a .docx in the reference document's house style (one memo; a build
+    prepares a :class:`WordRenderer` once and renders every memo with it)."""
+    problems = _heat_problems(settings.heat) + ([] if settings.marking.strip() else [_EMPTY_MARKING])
+    if problems:
+        raise RenderError("\n".join(problems))
+    return WordRenderer.of(settings.reference, settings.heat, settings.reference_name).render(markdown, settings)
 
 
-def _checked_settings(settings: DocxSettings) -> dict[str, str]:
-    """The heat colours in level order; every problem with the settings is reported at once."""
+_EMPTY_MARKING = "marking: expected a marking such as 'TLP:AMBER', got an empty string"
+
+
+def _heat_problems(heat: Mapping[str, str]) -> list[str]:
+    """Every problem with the heat colours at once."""
     problems = []
-    missing = [label for label in LEVELS if label not in settings.heat]
-    unknown = sorted(set(settings.heat) - set(LEVELS))
+    missing = [label for label in LEVELS if label not in heat]
+    unknown = sorted(set(heat) - set(LEVELS))
     if missing or unknown:
         expected = f"heat: expected colours for exactly {list(LEVELS)}"
         problems.append(f"{expected}; missing {missing or 'none'}, unknown {unknown or 'none'}")
     problems += [
         f"heat: {label!r}: expected an RRGGBB hex colour, got {colour!r}"
-        for label, colour in settings.heat.items()
+        for label, colour in heat.items()
         if not x.hex_colour_ok(colour)
     ]
-    if not settings.marking.strip():
-        problems.append("marking: expected a marking such as 'TLP:AMBER', got an empty string")
-    if problems:
-        raise RenderError("\n".join(problems))
-    return {label: settings.heat[label].upper() for label in LEVELS}
-
-
-def _emptied_body(document: Document) -> Element:
-    """The body with everything but its closing section properties removed."""
-    body = document.element.body
-    for child in list(body)[:-1]:
-        body.remove(child)
-    return body
+    return problems

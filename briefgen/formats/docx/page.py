@@ -5,6 +5,7 @@ as the company — not whatever word processor last saved the reference document
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -13,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from docx.document import Document
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.coreprops import CoreProperties
+from docx.opc.oxml import serialize_part_xml
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
 
@@ -30,17 +33,19 @@ TLP_COLOURS: Mapping[str, str] = MappingProxyType(
 CORE_TEXT_LIMIT = 255  # python-docx refuses longer core-property strings
 
 
-def write_marking(reference: Reference, marking: str) -> None:
-    """Marking right-aligned in the header; "Page X of Y" then the marking in the footer.
-
-    One default header and footer serve every page: no distinct first or even pages.
-    """
+def header_markup(reference: Reference, marking: str) -> str:
+    """The header's content: the marking, right-aligned."""
     label = marking.strip().upper()
     marking_run = x.run(label, **_marking_look(label))
-    header = x.paragraph_start(reference.style_ids["Header"], align="right") + marking_run + x.PARAGRAPH_END
+    return x.paragraph_start(reference.style_ids["Header"], align="right") + marking_run + x.PARAGRAPH_END
+
+
+def footer_markup(reference: Reference, marking: str) -> str:
+    """The footer's content: "Page X of Y", then the marking at a right tab stop on the margin."""
+    label = marking.strip().upper()
     width = reference.text_width
     stops = (*(("clear", pos) for pos in reference.footer_tabs if pos != width), ("right", width))
-    footer = "".join(
+    return "".join(
         (
             x.paragraph_start(reference.style_ids["Footer"], tabs=stops),
             x.run("Page "),
@@ -48,16 +53,22 @@ def write_marking(reference: Reference, marking: str) -> None:
             x.run(" of "),
             x.field("NUMPAGES", "1"),
             x.run("\t"),
-            marking_run,
+            x.run(label, **_marking_look(label)),
             x.PARAGRAPH_END,
         )
     )
-    document = reference.document
+
+
+def marking_stories(document: Document) -> tuple[list[XmlPart], list[XmlPart]]:
+    """The header and footer parts that carry the marking, emptied: one default header and footer serve every page
+    (no distinct first or even pages), each section's own."""
     document.settings.odd_and_even_pages_header_footer = False
+    headers, footers = [], []
     for section in document.sections:
         section.different_first_page_header_footer = False
-        _emptied_story(section.header).extend(x.parse_fragment(header))
-        _emptied_story(section.footer).extend(x.parse_fragment(footer))
+        headers.append(_emptied_story(section.header))
+        footers.append(_emptied_story(section.footer))
+    return headers, footers
 
 
 def _marking_look(label: str) -> dict[str, Any]:
@@ -69,17 +80,20 @@ def _marking_look(label: str) -> dict[str, Any]:
     return {"bold": True, "colour": colour, "background": "000000"}
 
 
-def _emptied_story(story: Any) -> Element:
-    """The root of a section's own header or footer part, emptied."""
+def _emptied_story(story: Any) -> XmlPart:
+    """A section's own header or footer part, emptied."""
     story.is_linked_to_previous = False
-    root = story.part.element
-    for child in list(root):
-        root.remove(child)
-    return root
+    part: XmlPart = story.part
+    for child in list(part.element):
+        part.element.remove(child)
+    return part
 
 
-def pin_core_properties(document: Document, settings: DocxSettings) -> None:
-    props = document.core_properties
+def core_properties_xml(template: Element, settings: DocxSettings) -> bytes:
+    """``docProps/core.xml``: the reference's core properties with those briefgen pins set from the memo (no
+    wall-clock time, no last-printed date)."""
+    element = copy.deepcopy(template)
+    props = CoreProperties(element)
     props.title = _core_text(settings.title)
     props.subject = _core_text(settings.subject)
     props.author = props.last_modified_by = _core_text(settings.author)
@@ -87,34 +101,45 @@ def pin_core_properties(document: Document, settings: DocxSettings) -> None:
     props.comments = ""
     props.created = props.modified = _utc(settings.created)
     props.revision = 1
-    pin_app_properties(document, settings.organisation)
+    for printed in element.findall("{*}lastPrinted"):
+        element.remove(printed)
+    return serialize_part_xml(element)
+
+
+def core_properties_part(document: Document) -> XmlPart:
+    """The package's core properties part (python-docx adds one if the reference has none)."""
+    document.core_properties  # noqa: B018 (creates the part when missing)
     core = document.part.package.part_related_by(RT.CORE_PROPERTIES)
-    if isinstance(core, XmlPart):
-        for printed in core.element.findall("{*}lastPrinted"):
-            core.element.remove(printed)
+    assert isinstance(core, XmlPart)
+    return core
 
 
 APP_PROPERTIES = "/docProps/app.xml"
 _EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 
 
-def pin_app_properties(document: Document, organisation: str) -> None:
+def pin_app_properties(document: Document, organisation: str) -> Part:
     """Replace the reference document's extended properties (its application, page and word counts, template) with
     briefgen's: the counts would describe the reference, not the memo, and Word recomputes them."""
-    from briefgen import __version__
-
     package = document.part.package
     for rel_id in [rid for rid, rel in package.rels.items() if rel.reltype == RT.EXTENDED_PROPERTIES]:
         del package.rels[rel_id]
+    part = Part(PackURI(APP_PROPERTIES), CT.OFC_EXTENDED_PROPERTIES, app_properties_xml(organisation), package)
+    package.relate_to(part, RT.EXTENDED_PROPERTIES)
+    return part
+
+
+def app_properties_xml(organisation: str) -> bytes:
+    """``docProps/app.xml``: briefgen and its version as the application, the brief's organisation as the company."""
+    from briefgen import __version__
+
     company = f"<Company>{x.escape_text(organisation)}</Company>" if organisation.strip() else ""
-    xml = (
+    return (
         "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
         f'<Properties xmlns="{_EXTENDED}" xmlns:vt="{_EXTENDED.replace("extended-properties", "docPropsVTypes")}">'
         f"<Application>briefgen/{x.escape_text(__version__)}</Application><DocSecurity>0</DocSecurity>{company}"
         "</Properties>"
-    )
-    part = Part(PackURI(APP_PROPERTIES), CT.OFC_EXTENDED_PROPERTIES, xml.encode("utf-8"), package)
-    package.relate_to(part, RT.EXTENDED_PROPERTIES)
+    ).encode()
 
 
 def _core_text(text: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from itertools import repeat
 from types import MappingProxyType
 
@@ -87,6 +87,7 @@ def _limits(columns: Sequence[Sequence[_Measure]], em: int, keep_short: bool) ->
     return minimums, maximums
 
 
+@lru_cache(maxsize=4096)  # cell texts repeat: levels, owners, "High: R-1"
 def _measure(text: str) -> _Measure:
     """Widths of ``text`` on one line and of what must stay on one line (its longest word; a short cell such as
     "Very High" is kept whole when the table has room)."""

@@ -1,22 +1,22 @@
 """Low-level WordprocessingML: markup for paragraphs, runs, links, fields and list numbering; colours.
 
-The body is written as one string of WordprocessingML and parsed once by lxml
-(:func:`parse_fragment`), which is several times faster than creating each element in
-Python. Every piece of text goes through :func:`escape_text` and every attribute value
-through :func:`escape_attr`, so no input can change the markup's structure. Properties are
-written in the order the schema requires (CT_PPr, CT_RPr, CT_TcPr), by construction.
+The body is written as one string of WordprocessingML, spliced as it is into the reference's serialised document
+(:mod:`~briefgen.formats.docx.skeleton`): no element is created in Python. Every piece of text goes through
+:func:`escape_text` and every attribute value through :func:`escape_attr`, so no input can change the markup's
+structure, and the markup is well-formed by construction. Properties are written in the order the schema requires
+(CT_PPr, CT_RPr, CT_TcPr), by construction.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import qn
 
 Element = Any  # lxml ships no type information; elements are lxml.etree._Element
 
@@ -52,11 +52,6 @@ def escape_text(text: str) -> str:
 
 def escape_attr(value: str) -> str:
     return escape_text(value).replace('"', "&quot;")
-
-
-def parse_fragment(markup: str) -> list[Element]:
-    """Parse a run of ``w:`` block or inline markup; return its top-level elements."""
-    return list(parse_xml(f"<w:body {nsdecls('w', 'r')}>{markup}</w:body>"))
 
 
 @cache  # few distinct paragraph starts occur in a document
@@ -103,7 +98,8 @@ def run(
 ) -> str:
     """A ``w:r`` holding ``text``; tabs and newlines become ``w:tab``/``w:br``."""
     props = run_properties(style_id, bold, italic, strike, colour, background)
-    return f"<w:r>{props}{text_content(text)}</w:r>"
+    content = text_content(text)
+    return f"<w:r>{props}{content}</w:r>" if props or content else "<w:r/>"  # as lxml writes an empty one
 
 
 @cache
@@ -160,33 +156,30 @@ def field(instruction: str, cached: str, **run_format: Any) -> str:
 
 @dataclass
 class ListNumbering:
-    """Adds numbering instances to numbering.xml: one ``w:num`` per ordered list, so that
-    each list restarts (at its own start number) instead of continuing the previous one."""
+    """Numbering instances for numbering.xml: one ``w:num`` per ordered list, so that each list restarts (at its own
+    start number) instead of continuing the previous one. ``added`` is their markup, in order: it follows every
+    ``w:num`` and ``w:abstractNum`` of the reference."""
 
-    root: Element  # w:numbering
     numbered: Mapping[str, tuple[str, str]]  # list style name -> (abstractNumId, ilvl)
     next_id: int
-
-    @classmethod
-    def of(cls, root: Element, numbered: Mapping[str, tuple[str, str]]) -> ListNumbering:
-        ids = [int(n) for num in root.iterchildren(w("num")) if (n := num.get(w("numId"), "")).isdigit()]
-        return cls(root, numbered, max(ids, default=0) + 1)
+    added: list[str] = dataclasses.field(default_factory=list)
 
     def new_list(self, style_name: str, start: int) -> tuple[str, str]:
         """Add an instance of the style's list definition starting at ``start``; return (numId, ilvl)."""
         abstract_id, ilvl = self.numbered[style_name]
         num_id = str(self.next_id)
         self.next_id += 1
-        (num,) = parse_fragment(
+        self.added.append(
             f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{escape_attr(abstract_id)}"/>'
             f'<w:lvlOverride w:ilvl="{escape_attr(ilvl)}"><w:startOverride w:val="{start}"/></w:lvlOverride></w:num>'
         )
-        siblings = list(self.root.iterchildren(w("num"), w("abstractNum")))
-        if siblings:
-            siblings[-1].addnext(num)  # every w:num follows every w:abstractNum
-        else:
-            self.root.insert(0, num)
         return num_id, ilvl
+
+
+def next_num_id(root: Element) -> int:
+    """The first numId after every ``w:num`` of a numbering part."""
+    ids = [int(n) for num in root.iterchildren(w("num")) if (n := num.get(w("numId"), "")).isdigit()]
+    return max(ids, default=0) + 1
 
 
 # --- colours ------------------------------------------------------------------------

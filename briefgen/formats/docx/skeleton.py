@@ -1,0 +1,140 @@
+"""The reference document prepared once, for every Word memo a build writes: opened and checked once, with every part
+a memo does not change serialised and compressed once, and the parts it does change (the body, its relationships,
+list numbering, header, footer, core properties) kept as the text before and after the memo's own content.
+
+A memo's document is then its body markup spliced into the reference's text — no XML tree is built or serialised per
+memo. The markup is well-formed by construction (:mod:`~briefgen.formats.docx.xml` escapes every text and attribute)
+and its ``w:``/``r:`` prefixes are declared on the root of each part it goes into (checked here)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.oxml import CT_Relationships, serialize_part_xml
+from docx.opc.part import XmlPart
+from lxml import etree
+
+from briefgen.errors import RenderError
+from briefgen.formats.docx import xml as x
+from briefgen.formats.docx.links import Links
+from briefgen.formats.docx.package import Entry, archive, deflated, entry_order, package_entries
+from briefgen.formats.docx.page import core_properties_part, marking_stories, pin_app_properties
+from briefgen.formats.docx.reference import Reference, open_reference
+from briefgen.formats.docx.xml import Element, w
+
+MARK = "briefgen:splice:6f1d2c"  # a comment where a memo's own content goes; split out of the serialised text
+_NAMESPACES = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+               "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Splice:
+    """A part of the reference serialised around the place where a memo's content goes."""
+
+    member: str
+    before: bytes
+    after: bytes
+
+    def entry(self, markup: str) -> Entry:
+        return deflated(self.member, self.before + markup.encode("utf-8") + self.after)
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    reference: Reference
+    members: tuple[str, ...]  # every zip member, in the order written
+    static: Mapping[str, Entry]  # members no memo changes, compressed
+    document: Splice  # the body's blocks go before its closing section properties
+    numbering: Splice  # new list instances go after the reference's own
+    next_num_id: int
+    headers: tuple[Splice, ...]
+    footers: tuple[Splice, ...]
+    rels_member: str
+    rels: tuple[tuple[str, str, str, bool], ...]  # (rId, type, target, external) of the document part
+    core_member: str
+    core: Element  # the core properties element, copied and set per memo
+    app_member: str  # the extended properties, which name the brief's organisation
+
+    def links(self) -> Links:
+        return Links.of(self.rels, RT.HYPERLINK)
+
+    def numbering_for_memo(self) -> x.ListNumbering:
+        return x.ListNumbering(self.reference.numbered, self.next_num_id)
+
+    def rels_entry(self, links: Links) -> Entry:
+        """The document part's relationships, with the memo's hyperlinks after the reference's own."""
+        if not links.added:
+            return self.static[self.rels_member]
+        element = CT_Relationships.new()
+        for rid, kind, target, external in self.rels:
+            element.add_rel(rid, kind, target, external)
+        for target, rid in links.added.items():
+            element.add_rel(rid, RT.HYPERLINK, target, True)
+        return deflated(self.rels_member, serialize_part_xml(element))
+
+    def package(self, changed: Mapping[str, Entry]) -> bytes:
+        return archive([changed.get(name) or self.static[name] for name in self.members])
+
+
+def prepare(data: bytes, name: str) -> Skeleton:
+    """Open and check the reference document (a RenderError names the file and every problem), and prepare it."""
+    reference = open_reference(data, name)
+    document = reference.document
+    body = document.element.body
+    for child in list(body)[:-1]:  # all but the closing section properties (open_reference checked them)
+        body.remove(child)
+    body.insert(0, etree.Comment(MARK))
+    headers, footers = marking_stories(document)
+    for story in (*headers, *footers):
+        story.element.append(etree.Comment(MARK))
+    core = core_properties_part(document)
+    app = pin_app_properties(document, "")  # the company is the brief's: set per memo
+    numbering = document.part.numbering_part
+    next_num_id = x.next_num_id(numbering.element)
+    lists = list(numbering.element.iterchildren(w("num"), w("abstractNum")))
+    if lists:
+        lists[-1].addnext(etree.Comment(MARK))
+    else:
+        numbering.element.insert(0, etree.Comment(MARK))
+    part = document.part
+    spliced = (_splice(part, name), _splice(numbering, name))
+    header_splices = tuple(_splice(story, name) for story in headers)
+    footer_splices = tuple(_splice(story, name) for story in footers)
+    entries = package_entries(part.package)
+    changing = {s.member for s in (*spliced, *header_splices, *footer_splices)}
+    changing |= {core.partname.membername, app.partname.membername}
+    return Skeleton(
+        reference=reference,
+        members=tuple(entry_order(entries)),
+        static={n: deflated(n, d) for n, d in entries.items() if n not in changing},
+        document=spliced[0],
+        numbering=spliced[1],
+        next_num_id=next_num_id,
+        headers=header_splices,
+        footers=footer_splices,
+        rels_member=part.partname.rels_uri.membername,
+        rels=tuple((r.rId, r.reltype, r.target_ref, r.is_external) for r in part.rels.values()),
+        core_member=core.partname.membername,
+        core=core.element,
+        app_member=app.partname.membername,
+    )
+
+
+def _splice(part: XmlPart, name: str) -> Splice:
+    """The part serialised, split at the splice mark; its root must declare ``w:`` and ``r:`` as briefgen's markup
+    uses them."""
+    nsmap = part.element.nsmap
+    for prefix, uri in _NAMESPACES.items():
+        if nsmap.get(prefix) not in (None, uri):
+            raise RenderError(f"{name}: {part.partname} binds the prefix {prefix}: to {nsmap[prefix]}, not {uri}")
+    missing = {p: u for p, u in _NAMESPACES.items() if p not in nsmap}
+    if missing:
+        etree.cleanup_namespaces(part.element, top_nsmap=missing, keep_ns_prefixes=list(nsmap))
+    text = serialize_part_xml(part.element)
+    mark = f"<!--{MARK}-->".encode()
+    if text.count(mark) != 1:
+        raise RenderError(f"{name}: {part.partname} holds briefgen's own splice mark {MARK!r}")
+    before, after = text.split(mark)
+    return Splice(part.partname.membername, before, after)
