@@ -216,8 +216,9 @@ def test_the_samples_redline_after_a_claim_edit_shows_it_in_libreoffice(
         "Russia reportedly pays Kazakhstan $115 million a year to lease Baikonur",
         "Russia reportedly pays Kazakhstan $115 million a year in rent for Baikonur",
     )
-    result = build(root, as_of=DAY2, redline=True)
+    result = build(root, as_of=DAY2)  # the sample's working-level audience has redline: true
     assert "outputs/kazakhstan-space/working-level.redline.docx" in result.written
+    assert not (root / "outputs/kazakhstan-space/principal.redline.docx").exists()
     docx = (root / "outputs/kazakhstan-space/working-level.redline.docx").read_bytes()
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
         body = package.read("word/document.xml").decode()

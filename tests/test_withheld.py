@@ -85,3 +85,16 @@ def test_without_provenance_everything_deleted_is_withheld(tmp_path: Path) -> No
     brief = brief_with(tmp_path, "a")
     assert since(None, brief, "partner").strict  # type: ignore[arg-type]
     assert Withheld(strict=True).covers("anything at all", ())
+
+
+def test_a_risk_withheld_behind_a_highest_residual_level_shown_withholds_every_deletion(tmp_path: Path) -> None:
+    brief = brief_with(tmp_path, "a")
+    memo = brief.spec.memos[0]
+    ctx = assemble(brief, memo, "principal", TODAY)
+    old = provenance(brief, memo, ctx, {}, [], {"alpha": ("title", "highest_residual")}, [])
+    assert old.residual == {"alpha": 0}
+    alpha = OPTION.format(id="alpha").replace(
+        "    evidence: [E-1]\nscores", "    evidence: [E-1]\n    marking: TLP:AMBER+STRICT\nscores"
+    )
+    assert alpha != OPTION.format(id="alpha")
+    assert since(old, brief_with(tmp_path, "b", alpha=alpha), "principal").strict

@@ -9,7 +9,7 @@ now. :meth:`Withheld.covers` then says whether a block of that version's text re
 of a withheld record, names a withheld record or risk, stands under the heading of a withheld option, or repeats five
 words in a row of a withheld text. When in doubt it withholds: with no provenance, or when the ranks or the
 sensitivity figures the version showed are withheld now (derived values cannot be found in the text), every deleted
-word is withheld (``strict``)."""
+word is withheld (``strict``); so is it when a risk behind an option's highest residual level it showed is."""
 
 from __future__ import annotations
 
@@ -49,6 +49,7 @@ class Provenance:
     places: dict[str, Place] = field(default_factory=dict)  # "background", "<option>.pros", ... → what it showed
     ranks: bool = False  # it read ranks or totals
     sensitivity: bool = False  # it read memo.sensitivity
+    residual: dict[str, int] = field(default_factory=dict)  # option → risks withheld, where it read highest_residual
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +60,7 @@ class Provenance:
             "places": {k: {"withheld": p.withheld, "texts": list(p.texts)} for k, p in self.places.items()},
             "ranks": self.ranks,
             "sensitivity": self.sensitivity,
+            "residual": self.residual,
         }
 
     @classmethod
@@ -72,8 +74,9 @@ class Provenance:
         flags = [d["ranks"], d["sensitivity"]]
         if not all(isinstance(f, bool) for f in flags):
             raise ValueError("expected true or false")
+        residual = {_str(k): _int(v) for k, v in _dict(d.get("residual", {})).items()}
         return cls(_texts(d["notes"]), _texts(d["records"]), _texts(d["risks"]), _texts(d["options"]), places,
-                   bool(flags[0]), bool(flags[1]))  # fmt: skip
+                   bool(flags[0]), bool(flags[1]), residual)  # fmt: skip
 
 
 def provenance(
@@ -102,7 +105,12 @@ def provenance(
         places=places,
         ranks=any(read[o.id] & {"rank", "total"} for o in shown),
         sensitivity="sensitivity" in memo_fields,
+        residual={o.id: _hidden_risks(brief, o) for o in shown if "highest_residual" in read[o.id]},
     )
+
+
+def _hidden_risks(brief: Brief, view: OptionView) -> int:
+    return len(brief.options[view.id].risks) - len(view.risks)
 
 
 def current_places(brief: Brief, memo: Memo, ctx: MemoContext) -> dict[str, Place]:
@@ -210,13 +218,15 @@ def withheld_since(old: Provenance | None, brief: Brief, memo: Memo, ctx: MemoCo
             visible = set(current.texts) if current else set()
             texts += [t for t in place.texts if t not in visible]
     ranks_gone = old.ranks and any(o.rank is None for o in ctx.options)
+    views = {o.id: o for o in ctx.options}
+    levels_moved = any(o in views and _hidden_risks(brief, views[o]) > n for o, n in old.residual.items())
     return Withheld(
         records=records,
         risks=risks,
         notes=frozenset(int(n) for n, r in old.notes.items() if r in records),
         titles=tuple(old.options[o] for o in lost_options),
         texts=tuple(texts),
-        strict=ranks_gone or (old.sensitivity and ctx.sensitivity is None),
+        strict=ranks_gone or levels_moved or (old.sensitivity and ctx.sensitivity is None),
     )
 
 
