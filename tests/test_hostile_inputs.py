@@ -305,8 +305,7 @@ def test_a_mark_spelled_with_yaml_escapes_is_still_refused(tmp_path: Path) -> No
     st.sampled_from([None, '"', "'", "|", ">"]),
 )
 def test_a_yaml_text_whose_strings_may_hold_a_mark_is_never_skipped(value: str, style: str | None) -> None:
-    from briefgen.inputs.marks import WRITTEN_MARK
-    from briefgen.inputs.scales import may_hold_written_mark
+    from briefgen.inputs.scales import WRITTEN_MARK, may_hold_written_mark
 
     text = yaml.safe_dump({"claim": value}, default_style=style, allow_unicode=True)
     assert yaml.safe_load(text)["claim"] == value
