@@ -24,7 +24,7 @@ from pydantic import (
 
 from briefgen.errors import shown
 from briefgen.inputs.scales import ID_PATTERN, Level, Marking, PartialDate, Reliability, is_stale
-from briefgen.inputs.settings import LintSettings, SensitivitySettings, SourceTexts
+from briefgen.inputs.settings import HistorySettings, LintSettings, SensitivitySettings, SourceTexts
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
@@ -274,6 +274,9 @@ class Audience(Frozen):
     template: Annotated[str, StringConstraints(min_length=1, max_length=255)]
     max_marking: Marking
     description: str = ""
+    redline: bool = Field(
+        default=False, description="a revised output also gets <audience>.redline.docx and .redline.md"
+    )
 
 
 class Judgment(Frozen):
@@ -368,6 +371,7 @@ class BriefSpec(Frozen):
     source_texts: SourceTexts = SourceTexts()
     lint: LintSettings = LintSettings()
     sensitivity: SensitivitySettings = SensitivitySettings()
+    history: HistorySettings = HistorySettings()
     stale_after: Annotated[str, BeforeValidator(_months_text), WithJsonSchema(_MONTHS_SCHEMA)] = Field(
         default="18 months", description="cited evidence older than this is flagged: '18 months', '2 years' or 18"
     )
