@@ -209,6 +209,11 @@ def schema(kind: str) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="List what would be rebuilt and why; write nothing.")
 @click.option(
+    "--redline",
+    is_flag=True,
+    help="A new version of any output also gets <audience>.redline.docx and .redline.md against the last one.",
+)
+@click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Render on N processes (default: one per core)."
 )
 @as_of_option
@@ -221,6 +226,7 @@ def build(
     fmt: str | None,
     force: bool,
     dry_run: bool,
+    redline: bool,
     jobs: int | None,
     as_of: dt.date | None,
 ) -> None:
@@ -240,8 +246,53 @@ def build(
             progress=_progress(),
             on_wait=_say,
             jobs=jobs,
+            redline=redline,
         ),
     )
+    _echo(str(result))
+
+
+@main.command()
+@click.argument("memo")
+@click.argument("audience")
+@project_option
+@click.option(
+    "--from",
+    "older",
+    type=click.IntRange(min=1),
+    default=None,
+    help="The older version (default: the one before --to).",
+)
+@click.option(
+    "--to", "newer", type=click.IntRange(min=1), default=None, help="The newer version (default: the latest kept)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md", "docx"]),
+    default="text",
+    help="text: the changes here, word by word; md or docx: write outputs/MEMO/AUDIENCE.vN-vM.redline.md or .docx.",
+)
+@as_of_option
+@click.pass_context
+def diff(
+    ctx: click.Context,
+    memo: str,
+    audience: str,
+    project: str | None,
+    older: int | None,
+    newer: int | None,
+    fmt: str,
+    as_of: dt.date | None,
+) -> None:
+    """What changed between two kept versions of MEMO for AUDIENCE (.briefgen/history/)."""
+    from briefgen.builder.diff import diff as diff_versions
+
+    result = _run(ctx, lambda: diff_versions(project, memo, audience, older, newer, cast("Any", fmt), as_of))
+    if result.text is not None:
+        from rich.console import Console
+
+        Console(highlight=False, soft_wrap=True).print(result.text)
     _echo(str(result))
 
 

@@ -31,6 +31,7 @@ class Step:
     reasons: tuple[str, ...]
     content_may_change: bool
     entry: Entry | None
+    redline: bool = False  # a new version also gets its redline against the last (--redline, or the audience's)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ def plan(
     formats: tuple[Format, ...],
     force: bool,
     today: dt.date,
+    redline: bool = False,
 ) -> Plan:
     steps = []
     known: dict[str, str] = {}  # fingerprints taken so far, shared by every output's comparison
@@ -62,7 +64,8 @@ def plan(
         entry = manifest.entries.get(target.key)
         reasons, content = _reasons(brief, target, entry, formats, force, today, known)
         if reasons:
-            steps.append(Step(target, reasons, content, entry))
+            wanted = redline or brief.spec.audiences[target.audience_id].redline
+            steps.append(Step(target, reasons, content, entry, wanted))
     return Plan(tuple(chosen), tuple(steps), formats)
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from briefgen.analysis.memo_context import History
 from briefgen.builder.manifest import Entry, Snapshot
-from briefgen.builder.outputs import FORMATS, Format, docx_bytes, draft_md, memo_of
+from briefgen.builder.outputs import FORMATS, Format, Target, docx_bytes, draft_md, memo_of
 from briefgen.builder.plan import Step
 from briefgen.inputs.files import digest
 from briefgen.inputs.scales import PartialDate
@@ -33,6 +33,7 @@ class Outcome:
 
     entry: Entry
     files: dict[PurePosixPath, bytes]
+    kept: tuple[tuple[PurePosixPath, bytes], ...] = ()  # this version, kept under .briefgen/history/
 
 
 def render_step(
@@ -49,6 +50,7 @@ def render_step(
     from briefgen.analysis.assemble import revise
     from briefgen.builder.changes import change_note, moved, snapshot, visible
     from briefgen.builder.deps import docx_deps
+    from briefgen.builder.redline import KINDS, NEUTRAL, extras
     from briefgen.formats.markdown import finish
 
     target, entry = step.target, step.entry
@@ -77,10 +79,15 @@ def render_step(
                 brief, body.ctx, rendered.cited, rendered.option_fields, rendered.sensitivity, rendered.memo_fields
             )
     files = _files(brief, step, formats, rendered, memo.date or history.date, word)
+    extra = extras(brief, step, formats, body, rendered, history, word, files.get(step.target.path("docx")))
+    files.update(extra.files)
     same_content = entry is not None and entry.digests.get("content") == text_digest
-    kept: dict[str, str] = {f: d for f, d in entry.digests.items() if f in FORMATS} if entry and same_content else {}
+    kinds = (*FORMATS, *KINDS)
+    kept: dict[str, str] = {f: d for f, d in entry.digests.items() if f in kinds} if entry and same_content else {}
+    kept[NEUTRAL] = extra.neutral
     used = _Used(env.loaded, word_deps)
-    return Outcome(_entry(brief, step, rendered, history, seen, text_digest, kept, files, today, used), files)
+    outcome_entry = _entry(brief, step, rendered, history, seen, text_digest, kept, files, today, used)
+    return Outcome(outcome_entry, files, extra.kept)
 
 
 @dataclass(frozen=True)
@@ -130,12 +137,17 @@ def _entry(
     return Entry(
         deps=deps,
         docx_deps=used.word,
-        digests={**kept, "content": text_digest, **{str(p.suffix[1:]): digest(b) for p, b in files.items()}},
+        digests={**kept, "content": text_digest, **{_kind(target, p): digest(b) for p, b in files.items()}},
         version=history.version,
         date=str(history.date) if history.date else None,
         changes=history.changes,
         snapshot=seen,
     )
+
+
+def _kind(target: Target, path: PurePosixPath) -> str:
+    """What the manifest calls an output file: ``md``, ``docx``, ``redline.docx``, ..."""
+    return path.name.removeprefix(f"{target.audience_id}.")
 
 
 def _date(text: str | None) -> PartialDate | None:

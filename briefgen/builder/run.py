@@ -63,9 +63,11 @@ def build(
     progress: Progress | None = None,
     on_wait: Callable[[str], None] | None = None,
     jobs: int | None = None,
+    redline: bool = False,
 ) -> BuildResult:
     """Rebuild the outputs whose dependencies changed (all with ``force``), writing only bytes that differ; render on
-    ``jobs`` processes (default: one per core; 1: in this process)."""
+    ``jobs`` processes (default: one per core; 1: in this process). With ``redline``, a new version of any output
+    also gets its redline (as an audience with ``redline: true`` always does)."""
     root = project_root(path)
     today = reference_date(as_of)
     formats = FORMATS if fmt is None else (fmt,)
@@ -76,7 +78,7 @@ def build(
             return _standing(root, selected(manifest, memo, audience), formats, dry_run)
         cache = read_cache(root)
         files, brief, inputs = _load(root, cache, inputs)
-        work = plan(brief, manifest, targets(brief, memo, audience), formats, force, today)
+        work = plan(brief, manifest, targets(brief, memo, audience), formats, force, today, redline)
         if dry_run:
             return BuildResult((), tuple(work.unchanged()), _planned(work), True)
         outcomes = _render(brief, work, today, progress, jobs)
@@ -119,7 +121,8 @@ def _tally(work: Plan, written: Iterable[str]) -> tuple[tuple[str, ...], tuple[s
     """Every selected output, written or unchanged, in the brief's order."""
     done = set(written)
     paths = [str(target.path(fmt)) for target in work.targets for fmt in work.formats]
-    return tuple(p for p in paths if p in done), tuple(p for p in paths if p not in done)
+    redlines = sorted(p for p in done if p.startswith(f"{OUTPUTS_DIR}/") and p not in paths)  # .redline.docx, ...
+    return tuple(p for p in paths if p in done) + tuple(redlines), tuple(p for p in paths if p not in done)
 
 
 def _planned(work: Plan) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -166,13 +169,21 @@ def _writes(
     """Everything the build writes, as a value: the rendered outputs, and the parse cache and manifest recording
     them (the input digests taken before anything was read, and those of the bytes actually parsed)."""
     from briefgen.builder.deps import fresh_until
+    from briefgen.builder.history import beyond
+    from briefgen.builder.redline import KINDS
 
     documents = [files.brief, *files.evidence, *files.options]
     digests = {**inputs, **{doc.path: doc.digest for doc in documents}}
     all_targets = tuple(t.key for t in targets(brief))
     entries = {**manifest.entries, **{t.key: o.entry for t, o in outcomes.items() if o is not None}}
-    written = {key: {str(f): d for f, d in entry.digests.items() if f in FORMATS} for key, entry in entries.items()}
-    orphans = {key: kinds for key, kinds in written.items() if key not in all_targets}
+    kinds = (*FORMATS, *KINDS)
+    written = {key: {str(f): d for f, d in entry.digests.items() if f in kinds} for key, entry in entries.items()}
+    orphans = {key: found for key, found in written.items() if key not in all_targets}
+    for target, outcome in outcomes.items():  # a redline of an earlier version goes when the new one has none
+        before = manifest.entries.get(target.key)
+        if outcome is not None and before is not None:
+            stale = {k: d for k, d in before.digests.items() if k in KINDS and k not in outcome.entry.digests}
+            orphans.update({target.key: stale} if stale else {})
     entries = {k: e for k, e in entries.items() if k in all_targets}
     until = fresh_until(brief, (e.deps for e in entries.values()), today)
     fresh = until.isoformat() if until else None
@@ -182,12 +193,18 @@ def _writes(
         target.path(fmt): entry.digests[fmt]
         for target in work.targets
         if (entry := manifest.entries.get(target.key))
-        for fmt in work.formats
+        for fmt in (*work.formats, *KINDS)
         if fmt in entry.digests
     }
     parsed = cache_bytes(documents, cache)
     bookkeeping = ((CACHE_PATH, parsed),) if parsed is not None else ()
-    return Writes(rendered, recorded, (*bookkeeping, (MANIFEST_PATH, manifest_bytes(record))), orphans, force)
+    kept = tuple(item for outcome in outcomes.values() if outcome for item in outcome.kept)
+    keep = brief.spec.history.keep
+    discard = tuple(
+        p for t, o in outcomes.items() if o is not None for p in beyond(brief.root, t.key, o.entry.version, keep)
+    )
+    last = (*bookkeeping, *kept, (MANIFEST_PATH, manifest_bytes(record)))
+    return Writes(rendered, recorded, last, orphans, force, discard)
 
 
 def _version() -> str:

@@ -45,6 +45,7 @@ class Writes:
     bookkeeping: tuple[tuple[PurePosixPath, bytes], ...]  # renamed into place last, in this order
     orphans: dict[str, dict[str, str]] = field(default_factory=dict)  # outputs that left the brief: key → fmt → digest
     force: bool = False  # overwrite outputs edited by hand, after saving them
+    discard: tuple[PurePosixPath, ...] = ()  # bookkeeping no longer kept (old versions): removed after the manifest
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,10 @@ def write_build(root: Path, writes: Writes, now: dt.datetime | None = None) -> W
         _commit(project, saved_copies)  # next: an edited output is replaced only once its copy is saved
         _commit(project, outputs)
         removed, kept = prune(project, writes.orphans)
-        _commit(project, bookkeeping)  # the cache, and last the manifest
+        _commit(project, bookkeeping)  # the cache, the kept versions, and last the manifest
+        for rel in writes.discard:
+            with contextlib.suppress(OSError, WriteError):
+                project.remove(rel)
         if intent:
             with contextlib.suppress(OSError):
                 project.remove(PENDING)

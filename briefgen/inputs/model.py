@@ -24,7 +24,7 @@ from pydantic import (
 
 from briefgen.errors import shown
 from briefgen.inputs.scales import ID_PATTERN, Level, Marking, PartialDate, Reliability, is_stale
-from briefgen.inputs.settings import LintSettings, SensitivitySettings, SourceTexts
+from briefgen.inputs.settings import HistorySettings, LintSettings, SensitivitySettings, SourceTexts
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
@@ -270,8 +270,7 @@ class Criterion(Frozen):
 
 
 class NoteStyle(StrEnum):
-    """Where an audience's citations go: Word footnotes at the foot of the page (Markdown footnotes ``[^n]``), or
-    bracketed numbers ``[3, 5]`` pointing to a notes list."""
+    """An audience's citations: footnotes (``[^n]``; Word footnotes) or bracketed numbers and a notes list."""
 
     FOOTNOTES = "footnotes"
     ENDNOTES = "endnotes"
@@ -283,6 +282,9 @@ class Audience(Frozen):
     max_marking: Marking
     description: str = ""
     notes: NoteStyle = Field(default=NoteStyle.FOOTNOTES, description="footnotes (default) or endnotes")
+    redline: bool = Field(
+        default=False, description="a revised output also gets <audience>.redline.docx and .redline.md"
+    )
 
 
 class Judgment(Frozen):
@@ -378,6 +380,7 @@ class BriefSpec(Frozen):
     source_texts: SourceTexts = SourceTexts()
     lint: LintSettings = LintSettings()
     sensitivity: SensitivitySettings = SensitivitySettings()
+    history: HistorySettings = HistorySettings()
     stale_after: Annotated[str, BeforeValidator(_months_text), WithJsonSchema(_MONTHS_SCHEMA)] = Field(
         default="18 months", description="cited evidence older than this is flagged: '18 months', '2 years' or 18"
     )

@@ -1,6 +1,7 @@
 """Settings of briefgen.yaml: where the source texts are (``source_texts``), which lint rules are turned off, for the
-whole brief or for one item, with the reason (``lint``), and how the ranking is tested (``sensitivity``). Rule names
-are checked against the rules the lint has (``analysis/lint``), which this stage does not know."""
+whole brief or for one item, with the reason (``lint``), how the ranking is tested (``sensitivity``), and how many
+versions of each output are kept (``history``). Rule names are checked against the rules the lint has
+(``analysis/lint``), which this stage does not know."""
 
 from __future__ import annotations
 
@@ -59,4 +60,12 @@ class SensitivitySettings(_Frozen):
     )
     warn_below: Annotated[float, Field(ge=0, le=1)] = Field(
         default=0.5, description="a check concern when the recommendation ranks first in less than this share"
+    )
+
+
+class HistorySettings(_Frozen):
+    """How many versions of each output briefgen keeps (under .briefgen/history/), to redline against."""
+
+    keep: Annotated[int, Field(ge=1, le=1_000, strict=True)] = Field(
+        default=5, description="versions of each output kept, the current one among them"
     )
