@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from briefs import BRIEF, build_tree
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from test_render_docx import W, render, styles_of, val, xpath
 
@@ -348,3 +350,19 @@ def test_a_footnote_cited_after_the_footnotes_were_written_is_a_template_error(t
     root = build_tree(tmp_path, {"templates/principal.md.j2": after})
     with pytest.raises(TemplateError, match="after footnotes"):
         build(root)
+
+
+_LINES = st.sampled_from(
+    ["# Title", "## Section", "### Option 1: It's \\[x\\]", "#### Deep #", "Text with **bold**.", "- item", "- # x",
+     "    # indented", "```", "~~~", "> # quoted", "<div>", "Setext", "===", "---", "| a | b |", "|---|---|",
+     "[^1]: A note.", "    continued", "## **Bold** heading", "## A `code` heading", "", "", "#NoSpace", "  ## two"]
+)  # fmt: skip
+
+
+@given(st.lists(_LINES, max_size=25))
+@settings(max_examples=300, deadline=None)
+def test_the_contents_reads_headings_as_the_parser_does(lines: list[str]) -> None:
+    from briefgen.formats.contents import _headings, _parsed_headings
+
+    markdown = "**TLP:AMBER**\n\n" + "\n".join(lines) + "\n"
+    assert _headings(markdown, "TLP:AMBER") == _parsed_headings(markdown, "TLP:AMBER")

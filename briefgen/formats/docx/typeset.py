@@ -5,7 +5,7 @@ default — curly quotes and apostrophes. The Markdown keeps the characters as w
 
 A non-breaking hyphen is written as U+2011 here and becomes Word's own ``w:noBreakHyphen`` in
 :func:`~briefgen.formats.docx.xml.text_content`. Every pattern starts from the character it changes (a space, a
-hyphen, a quote), so that text without one costs a single scan."""
+hyphen, a quote), and text without a digit is not scanned for dates, citations or ids."""
 
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ MONTHS = frozenset(
 )  # fmt: skip
 # A space that may have to hold: before a month, before a year, before a bracketed citation.
 _SPACE = re.compile(rf" (?=(?:{'|'.join(sorted(MONTHS))})\b|\d{{4}}\b|\[\d+(?:, \d+)*\])")
-_HYPHENATED = re.compile(r"\b[A-Z][A-Z0-9]*-[A-Z0-9][A-Z0-9-]*\b")
+_ID_HYPHEN = re.compile(r"(?<=[A-Z0-9])-(?=[A-Z0-9])")  # a hyphen that may be an id's; the word around it decides
+_ID = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+")
 _QUOTE = re.compile("['\"]")
+_DIGIT = re.compile(r"\d")
 # After these a quote opens; after anything else it closes (or is an apostrophe).
 _OPENS_AFTER = frozenset(" \t\n([{\u2018\u201c\u2014\u2013/-" + NBSP)
 
@@ -28,10 +30,11 @@ _OPENS_AFTER = frozenset(" \t\n([{\u2018\u201c\u2014\u2013/-" + NBSP)
 def typeset(text: str, before: str = "", curly: bool = True) -> str:
     """``text`` typeset; ``before`` is the text written just before it in the same paragraph (its last character
     decides whether a quote opening this text opens or closes)."""
-    if " " in text:
-        text = _SPACE.sub(_held, text)
-    if "-" in text:
-        text = _HYPHENATED.sub(_unbreakable, text)
+    if _DIGIT.search(text):  # every space kept and every id has a digit beside it or in it
+        if " " in text:
+            text = _SPACE.sub(_held, text)
+        if "-" in text:
+            text = _ID_HYPHEN.sub(_unbreakable, text)
     if curly and ('"' in text or "'" in text):
         text = curled(text, before)
     return text
@@ -65,5 +68,13 @@ def _held(match: re.Match[str]) -> str:
 
 
 def _unbreakable(match: re.Match[str]) -> str:
-    word = match.group()
-    return word.replace("-", NB_HYPHEN) if any(c.isdigit() for c in word) else word
+    """A non-breaking hyphen in a word of capitals and digits joined by hyphens, with a digit (an id)."""
+    text, at = match.string, match.start()
+    left = at
+    while left and (text[left - 1].isalnum() or text[left - 1] == "-"):
+        left -= 1
+    right, end = at + 1, len(text)
+    while right < end and (text[right].isalnum() or text[right] == "-"):
+        right += 1
+    word = text[left:right]
+    return NB_HYPHEN if _ID.fullmatch(word) and any(c.isdigit() for c in word) else "-"
