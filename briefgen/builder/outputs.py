@@ -130,7 +130,7 @@ def docx_bytes(
         reference_name=brief.spec.style.reference,
         organisation=brief.spec.organisation or "",
     )
-    return word.render(rendered.text, settings)
+    return word.render(rendered.text, settings, rendered.charts)
 
 
 MAX_REFERENCE_BYTES = 32 * 1024 * 1024  # a house template with a few logos is well under 1 MiB
