@@ -168,7 +168,16 @@ def _result(draft: Draft, ctx: MemoContext, text: str, late_reads: Reads) -> Ren
     sensitivity = "sensitivity" in reads.memo_fields
     memo_fields = tuple(sorted(reads.memo_fields))
     return RenderedMarkdown(
-        text, cited, ctx.marking, templates, fields, reads.dated, draft.passes, sensitivity, memo_fields, draft.charts.all
+        text,
+        cited,
+        ctx.marking,
+        templates,
+        fields,
+        reads.dated,
+        draft.passes,
+        sensitivity,
+        memo_fields,
+        draft.charts.all,
     )
 
 

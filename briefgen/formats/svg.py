@@ -105,7 +105,7 @@ def axis_range(chart: Chart) -> tuple[float, float, tuple[float, ...]]:
 def nice_step(rough: float) -> float:
     """1, 2, 2.5 or 5 times a power of ten, at least ``rough``."""
     power = 10 ** math.floor(math.log10(rough))
-    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= rough - 1e-12)
+    return float(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= rough - 1e-12))
 
 
 def _marking(marking: Marking) -> list[str]:
@@ -122,11 +122,15 @@ def _marking(marking: Marking) -> list[str]:
 
 def _grid(frame: _Frame, ticks: Sequence[float], bottom: int, axis: Sequence[str]) -> list[str]:
     parts = []
-    decimals = 0 if all(float(t).is_integer() for t in ticks) else 2 if any(abs(t * 10 % 1) > 1e-6 for t in ticks) else 1
+    decimals = (
+        0 if all(float(t).is_integer() for t in ticks) else 2 if any(abs(t * 10 % 1) > 1e-6 for t in ticks) else 1
+    )
     for tick in ticks:
         x = frame.x(tick)
         parts.append(f'<line x1="{x:.1f}" y1="{frame.top - 6}" x2="{x:.1f}" y2="{bottom}" stroke="#D9D9D9"/>')
-        parts.append(f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" fill="#404040">{tick:.{decimals}f}</text>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle" fill="#404040">{tick:.{decimals}f}</text>'
+        )
     if frame.low < 0 < frame.high:
         x = frame.x(0.0)
         parts.append(f'<line x1="{x:.1f}" y1="{frame.top - 6}" x2="{x:.1f}" y2="{bottom}" stroke="#9C0006"'

@@ -23,7 +23,17 @@ from pydantic import (
 )
 
 from briefgen.errors import shown
-from briefgen.inputs.scales import ID_PATTERN, Level, Marking, PartialDate, Reliability, is_stale
+from briefgen.inputs.scales import (
+    DEFAULT_FORMATS,
+    ID_PATTERN,
+    OUTPUT_FORMATS,
+    Level,
+    Marking,
+    OutputFormat,
+    PartialDate,
+    Reliability,
+    is_stale,
+)
 from briefgen.inputs.settings import LintSettings, SensitivitySettings, SourceTexts
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
@@ -274,6 +284,19 @@ class Audience(Frozen):
     template: Annotated[str, StringConstraints(min_length=1, max_length=255)]
     max_marking: Marking
     description: str = ""
+    formats: tuple[OutputFormat, ...] = Field(
+        default=DEFAULT_FORMATS, description="what a build writes for this audience (--format overrides)"
+    )
+
+    @field_validator("formats")
+    @classmethod
+    def _once_each(cls, value: tuple[OutputFormat, ...]) -> tuple[OutputFormat, ...]:
+        twice = sorted({f for f in value if value.count(f) > 1})
+        if not value:
+            raise ValueError(f"expected at least one of {', '.join(OUTPUT_FORMATS)}, got none")
+        if twice:
+            raise ValueError(f"each format at most once; {', '.join(twice)} is listed twice")
+        return value
 
 
 class Judgment(Frozen):

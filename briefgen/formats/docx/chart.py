@@ -150,7 +150,7 @@ def _series(number: int, series: Series, categories: Sequence[str], colour: str)
     )
     return (
         f'<c:ser><c:idx val="{number}"/><c:order val="{number}"/>'
-        f"<c:tx><c:strRef><c:f>Sheet1!${column}$1</c:f><c:strCache><c:ptCount val=\"1\"/>"
+        f'<c:tx><c:strRef><c:f>Sheet1!${column}$1</c:f><c:strCache><c:ptCount val="1"/>'
         f'<c:pt idx="0"><c:v>{escape_text(series.name)}</c:v></c:pt></c:strCache></c:strRef></c:tx>'
         f'<c:spPr><a:solidFill><a:srgbClr val="{colour}"/></a:solidFill></c:spPr><c:invertIfNegative val="0"/>'
         f"<c:cat><c:strRef><c:f>Sheet1!$A$2:$A${rows + 1}</c:f><c:strCache>"

@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 
 from briefgen.errors import RenderError
-from briefgen.formats.docx import xml as x
 from briefgen.formats.charts import Chart
+from briefgen.formats.docx import xml as x
 from briefgen.formats.docx.body import BodyWriter
 from briefgen.formats.docx.chart import ChartParts
 from briefgen.formats.docx.package import CONTENT_TYPES, deflated
