@@ -119,9 +119,17 @@ def _load(
 def _tally(work: Plan, written: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Every selected output, written or unchanged, in the brief's order."""
     done = set(written)
+    charts = {str(t.path(name)): str(t.path("md")) for t in work.targets for name in chart_files()}
+    done |= {charts[path] for path in written if path in charts}  # a chart is part of its Markdown memo
     paths = [str(target.path(fmt)) for target in work.targets for fmt in work.formats[target]]
-    charts = [p for p in written if p not in paths]  # the charts beside a Markdown memo
-    return tuple(p for p in paths if p in done) + tuple(charts), tuple(p for p in paths if p not in done)
+    return tuple(p for p in paths if p in done), tuple(p for p in paths if p not in done)
+
+
+def chart_files() -> list[str]:
+    """The names a chart beside a Markdown memo may have in its manifest entry."""
+    from briefgen.formats.charts import KINDS
+
+    return [f"{kind}.svg" for kind in KINDS]
 
 
 def _planned(work: Plan) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -224,14 +232,12 @@ def _dropped_charts(
     """Charts a rendered Markdown memo no longer shows (``key → {chart file: digest written}``): removed like the
     outputs of a memo that left the brief, so that no chart of what an audience may no longer see stays beside it.
     A chart file briefgen lost track of (its memo was rebuilt without the Markdown since) is removed too (``*``)."""
-    from briefgen.formats.charts import KINDS
-
     dropped: dict[str, dict[str, str]] = {}
     for target, outcome in outcomes.items():
         if outcome is None or "md" not in work.formats[target]:
             continue
         old = manifest.entries.get(target.key)
-        for name in (f"{kind}.svg" for kind in KINDS):
+        for name in chart_files():
             if name not in outcome.entry.digests:
                 dropped.setdefault(target.key, {})[name] = old.digests.get(name, ANY) if old else ANY
     return dropped

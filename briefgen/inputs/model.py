@@ -26,7 +26,6 @@ from briefgen.errors import shown
 from briefgen.inputs.scales import (
     DEFAULT_FORMATS,
     ID_PATTERN,
-    OUTPUT_FORMATS,
     Level,
     Marking,
     OutputFormat,
@@ -34,7 +33,7 @@ from briefgen.inputs.scales import (
     Reliability,
     is_stale,
 )
-from briefgen.inputs.settings import LintSettings, SensitivitySettings, SourceTexts
+from briefgen.inputs.settings import LintSettings, SensitivitySettings, SourceTexts, formats_listed
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
@@ -284,19 +283,9 @@ class Audience(Frozen):
     template: Annotated[str, StringConstraints(min_length=1, max_length=255)]
     max_marking: Marking
     description: str = ""
-    formats: tuple[OutputFormat, ...] = Field(
+    formats: Annotated[tuple[OutputFormat, ...], AfterValidator(formats_listed)] = Field(
         default=DEFAULT_FORMATS, description="what a build writes for this audience (--format overrides)"
     )
-
-    @field_validator("formats")
-    @classmethod
-    def _once_each(cls, value: tuple[OutputFormat, ...]) -> tuple[OutputFormat, ...]:
-        twice = sorted({f for f in value if value.count(f) > 1})
-        if not value:
-            raise ValueError(f"expected at least one of {', '.join(OUTPUT_FORMATS)}, got none")
-        if twice:
-            raise ValueError(f"each format at most once; {', '.join(twice)} is listed twice")
-        return value
 
 
 class Judgment(Frozen):

@@ -8,6 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from briefgen.inputs.scales import OUTPUT_FORMATS, OutputFormat
+
 Reason = Annotated[str, StringConstraints(pattern=r"\S", min_length=1, max_length=2_000)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 MAX_GAP = 100_000
@@ -60,3 +62,13 @@ class SensitivitySettings(_Frozen):
     warn_below: Annotated[float, Field(ge=0, le=1)] = Field(
         default=0.5, description="a check concern when the recommendation ranks first in less than this share"
     )
+
+
+def formats_listed(value: tuple[OutputFormat, ...]) -> tuple[OutputFormat, ...]:
+    """An audience's ``formats``: at least one, each once."""
+    twice = sorted({f for f in value if value.count(f) > 1})
+    if not value:
+        raise ValueError(f"expected at least one of {', '.join(OUTPUT_FORMATS)}, got none")
+    if twice:
+        raise ValueError(f"each format at most once; {', '.join(twice)} is listed twice")
+    return value
