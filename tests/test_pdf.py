@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import pypdf
 import pytest
 from briefs import BRIEF, REPO, build_tree
 from click.testing import CliRunner
@@ -109,11 +111,36 @@ def test_the_charts_are_drawn_where_they_stand(sample: tuple[Path, list[int]], t
     root, _ = sample
     path = root / "outputs" / MEMO / "working-level.pdf"
     texts = pages(path)
+    reader = pypdf.PdfReader(path)
     for title, colour in (("Weighted comparison", (0x1F, 0x38, 0x64)), ("Each weight cut and", (0xC5, 0x5A, 0x11))):
         number = next(i for i, text in enumerate(texts, 1) if title in text)
         assert coloured_pixels(path, number, colour, tmp_path) > 300, title  # bars, not a blank box
-        blank = next(i for i, text in enumerate(texts, 1) if "Risk heat map" in text and title not in text)
-        assert coloured_pixels(path, blank, colour, tmp_path) < 50  # the colour is the chart's own
+        page = reader.pages[number - 1]
+        assert vector_fills(page, colour) >= 4, title  # drawn as filled paths in the series colour ...
+        assert not images(page), title  # ... and no picture of them
+        other = next(i for i, text in enumerate(texts, 1) if "Risk heat map" in text and title not in text)
+        assert coloured_pixels(path, other, colour, tmp_path) < 50  # the colour is the chart's own
+        assert vector_fills(reader.pages[other - 1], colour) == 0
+
+
+def vector_fills(page: pypdf.PageObject, rgb: tuple[int, int, int]) -> int:
+    """How many times the page's content sets the fill colour ``rgb`` (an ``r g b rg`` operator) and fills a path."""
+    content = page.get_contents()
+    data = content.get_data().decode("latin-1") if content is not None else ""
+    found = 0
+    for match in re.finditer(r"([\d.]+) ([\d.]+) ([\d.]+) rg\n((?:[^\n]* re f\*?\n)+)", data):
+        if all(abs(float(match.group(k + 1)) - rgb[k] / 255) < 0.01 for k in range(3)):
+            found += match.group(4).count(" re f")
+    return found
+
+
+def images(page: pypdf.PageObject) -> list[str]:
+    resources = page.get("/Resources")
+    objects = resources.get_object().get("/XObject") if resources is not None else None
+    if objects is None:
+        return []
+    objects = objects.get_object()
+    return [name for name in objects if objects[name].get_object().get("/Subtype") == "/Image"]
 
 
 def coloured_pixels(path: Path, page: int, rgb: tuple[int, int, int], folder: Path) -> int:

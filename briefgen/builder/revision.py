@@ -108,6 +108,8 @@ def _pdf_stands(brief: Brief, step: Step, docx: bytes) -> bool:
     entry = step.entry
     if entry is None or entry.digests.get(PDF_SOURCE) != digest(docx) or "pdf" not in entry.digests:
         return False
+    if step.reasons == ("--force",):  # made again (LibreOffice may have changed since)
+        return False
     return on_disk(brief.root, step.target.key, "pdf") == entry.digests["pdf"]
 
 

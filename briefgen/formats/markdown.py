@@ -177,7 +177,7 @@ def _result(draft: Draft, ctx: MemoContext, text: str, late_reads: Reads) -> Ren
         draft.passes,
         sensitivity,
         memo_fields,
-        draft.charts.all,
+        tuple(chart for chart in draft.charts.all if f"]({chart.file})" in text),  # those whose image it shows
     )
 
 
