@@ -16,12 +16,13 @@ def generate(root: Path, records: int, options: int = 4, memos: int = 1, audienc
     if root.exists():
         shutil.rmtree(root)
     (root / "evidence").mkdir(parents=True)
+    (root / "sources").mkdir()
     (root / "options").mkdir()
     shutil.copytree(REPO / "templates", root / "templates")
     for start in range(0, records, PER_FILE):
-        (root / "evidence" / f"src-{start // PER_FILE:04d}.yaml").write_text(
-            _evidence(start, min(PER_FILE, records - start))
-        )
+        count = min(PER_FILE, records - start)
+        (root / "evidence" / f"src-{start // PER_FILE:04d}.yaml").write_text(_evidence(start, count))
+        (root / "sources" / f"src-{start // PER_FILE:04d}.txt").write_text(_source_text(start, count))
     for i in range(options):
         (root / "options" / f"opt-{i}.yaml").write_text(_option(i, records))
     (root / "briefgen.yaml").write_text(_brief(options, memos, audiences))
@@ -29,18 +30,24 @@ def generate(root: Path, records: int, options: int = 4, memos: int = 1, audienc
 
 
 def _evidence(start: int, count: int) -> str:
+    """A source whose text is in sources/ (so its quotes verify) and whose records raise no lint warning: a
+    benchmark brief is one an analyst would keep, not one full of findings."""
     lines = [
-        f"source:\n  id: src-{start // PER_FILE:04d}\n  title: Source {start}\n"
-        "  published: 2024-05\n  reliability: B\nrecords:"
+        f"source:\n  id: src-{start // PER_FILE:04d}\n  title: Source {start}\n  author: Author {start}\n"
+        f"  published: 2024-05\n  file: sources/src-{start // PER_FILE:04d}.txt\n  reliability: B\nrecords:"
     ]
     for n in range(start, start + count):
         marking = "TLP:AMBER" if n % 7 == 0 else "TLP:CLEAR"
         lines.append(
             f"  - id: E-{n:05d}\n    claim: Claim number {n} about the cosmodrome.\n"
-            f'    quote: "Quoted sentence number {n} from the source."\n    credibility: {1 + n % 6}\n'
+            f'    quote: "Quoted sentence number {n} from the source."\n    credibility: {2 + n % 5}\n'
             f"    as_of: 2024-{1 + n % 12:02d}\n    topics: [t{n % 10}]\n    marking: {marking}"
         )
     return "\n".join(lines) + "\n"
+
+
+def _source_text(start: int, count: int) -> str:
+    return "\n".join(f"Quoted sentence number {n} from the source." for n in range(start, start + count)) + "\n"
 
 
 def _option(i: int, records: int) -> str:

@@ -11,6 +11,8 @@ import pytest
 import yaml
 from briefs import BRIEF, EVIDENCE, LINT_OFF, OPTION, build_tree, expect_error, run_out_of_process
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefgen.builder.manifest import LEGACY_MANIFEST
 from briefgen.cli import main
@@ -285,3 +287,27 @@ def test_brackets_in_quotes_and_comments_do_not_count_as_nesting() -> None:
     assert line_past_depth(f"a: '{deep}'\nb: \"{deep}\\\"\"\n# {deep}\nc: 'it''s {deep}'\n", MAX_DEPTH) is None
     assert line_past_depth(f"a: 1\nb: {deep}", MAX_DEPTH) == 2
     assert line_past_depth(f"a: {deep}", MAX_DEPTH, end=10) is None  # only what the parser read counts
+
+
+def test_a_mark_spelled_with_yaml_escapes_is_still_refused(tmp_path: Path) -> None:
+    """Validation skips files whose text holds no written mark; a double-quoted scalar can spell one with escapes."""
+    evidence = EVIDENCE.replace("claim: Something happened.", 'claim: "\\x28TLP:RED\\x29 Something happened."')
+    build_tree(tmp_path, {"evidence/src-one.yaml": evidence})
+    expect_error(tmp_path, r"^evidence/src-one\.yaml:\d+: records\[0\]\.claim: portion mark '\(TLP:RED\)'")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(["(", "[", " ", "\n", "\t", "T", "L", "P", "t", ":", "R", "\u00a0", "x", "\\", '"']),
+        max_size=30,
+    ),
+    st.sampled_from([None, '"', "'", "|", ">"]),
+)
+def test_a_yaml_text_whose_strings_may_hold_a_mark_is_never_skipped(value: str, style: str | None) -> None:
+    from briefgen.inputs.scales import WRITTEN_MARK, may_hold_written_mark
+
+    text = yaml.safe_dump({"claim": value}, default_style=style, allow_unicode=True)
+    assert yaml.safe_load(text)["claim"] == value
+    if WRITTEN_MARK.search(value):
+        assert may_hold_written_mark(text), text

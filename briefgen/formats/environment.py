@@ -16,7 +16,8 @@ from briefgen.formats.filters import (
     portion_mark,
     share_percent,
 )
-from briefgen.formats.sandbox import ConfinedLoader, Sandbox
+from briefgen.formats.loader import ConfinedLoader
+from briefgen.formats.sandbox import Sandbox
 from briefgen.formats.undefined import TemplateUndefined
 
 

@@ -76,10 +76,9 @@ def compile_templates(templates: Path | Sandbox, names: Iterable[str]) -> list[T
             continue
         seen.add(name)
         try:
-            source, filename, _ = env.loader.get_source(env, name)
-            tree = env.parse(source, name, filename)
+            env.get_template(name)  # parsed and compiled once (unknown filters and tests too), kept for the render
+            tree = env.trees[name]
             pending += [(n, name, at) for n, at in reversed(_references(tree))]
-            env.compile(tree, name, filename, raw=True)  # generating code reports unknown filters and tests
             trees[name] = tree
         except jinja2.TemplateSyntaxError as exc:
             errors.append(TemplateError(f"templates/{name}", exc.lineno, f"syntax error: {exc.message}"))

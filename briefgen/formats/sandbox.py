@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import os
 import re
 import signal
 import string
@@ -22,7 +21,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -30,15 +28,12 @@ import jinja2
 import jinja2.runtime
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
-from jinja2.exceptions import SecurityError, TemplateNotFound
-from jinja2.loaders import split_template_path
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from briefgen.analysis.memo_context import Evidence, MemoContext, OptionView
 from briefgen.formats.filters import NONE_PRINTED
 from briefgen.formats.late import LateContext
-from briefgen.inputs.files import FileTooLarge, digest, read_regular, resolve
-from briefgen.inputs.load import MAX_FILE_BYTES
 from briefgen.inputs.scales import Level, Marking, PartialDate
 
 MAX_OUTPUT_CHARS = 5_000_000
@@ -56,35 +51,6 @@ _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 class RenderTimeout(SecurityError):
     """A template ran past its deadline."""
-
-
-class ConfinedLoader(jinja2.FileSystemLoader):
-    """A FileSystemLoader that refuses templates resolving (through links) outside its folder, and the folder
-    itself if it is a link out of the folder that holds it (the project); that reads a template only if it is a
-    regular file within the input size limit (a named pipe would block, a huge file would be read whole); and that
-    notes the digest of the bytes it loaded, so that a build records what it rendered with, not what the file holds
-    by the time the build ends."""
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        folder = Path(self.searchpath[0])
-        base = folder.resolve()
-        if not base.is_relative_to(folder.absolute().parent.resolve()):
-            raise SecurityError(f"{folder.name}/ leads outside the project")
-        path = folder.joinpath(*split_template_path(template))
-        try:
-            if not resolve(path).is_relative_to(base):
-                raise SecurityError(f"template {template!r} leads outside the templates folder")
-            raw = read_regular(path, MAX_FILE_BYTES)
-        except FileNotFoundError:
-            raise TemplateNotFound(template) from None
-        except FileTooLarge as exc:
-            message = f"template {template!r} is {exc.size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit"
-            raise SecurityError(message) from None
-        except OSError as exc:
-            raise SecurityError(f"template {template!r}: cannot read: {exc.strerror}") from None
-        if isinstance(environment, Sandbox):
-            environment.loaded[template] = digest(raw)
-        return raw.decode("utf-8"), os.path.normpath(path), lambda: True
 
 
 class _GuardedCodeGenerator(CodeGenerator):
@@ -138,6 +104,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.reads = Reads()
         self.deadline = float("inf")
         self.loaded: dict[str, str] = {}  # template name → digest of the bytes loaded (each is loaded once)
+        self.trees: dict[str, nodes.Template] = {}  # template name → its syntax tree, parsed once (for check)
         self._safe: dict[tuple[type, str], bool] = {}  # Jinja's verdict on (type, attribute), kept
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:

@@ -18,6 +18,7 @@ import yaml
 from briefgen.errors import InputError, Problem, clip, shown
 from briefgen.inputs.files import FileTooLarge, NotRegularFile, digest, read_regular, resolve
 from briefgen.inputs.nesting import line_past_depth
+from briefgen.inputs.scales import may_hold_written_mark
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_ALIASES = 64
@@ -47,6 +48,7 @@ class Document:
     digest: str
     known_lines: Mapping[Loc, int] | None = field(default=None, repr=False)
     reparse: Callable[[], Document] | None = field(default=None, repr=False, compare=False)
+    may_mark: bool = field(default=True, compare=False)  # some string in it may hold a written portion mark
 
     @cached_property
     def lines(self) -> Mapping[Loc, int]:
@@ -223,7 +225,7 @@ def parse_yaml(raw: bytes, path: str) -> Document:
     data = walker.build(node, ())
     if walker.problems:
         raise InputError(walker.problems)
-    return Document(path, data, digest(raw), walker.lines)
+    return Document(path, data, digest(raw), walker.lines, may_mark=may_hold_written_mark(text))
 
 
 def _nesting_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem | None:
@@ -301,7 +303,8 @@ def read_document(root: Path, file: Path, cache: Mapping[str, tuple[str, Any]] |
         raise InputError([Problem(rel, 0, "", f"cannot read: {exc.strerror}")]) from None
     hit = cache.get(rel) if cache else None
     if hit is not None and hit[0] == digest(raw):
-        return Document(rel, hit[1], hit[0], None, lambda: parse_yaml(raw, rel))
+        marked = may_hold_written_mark(raw.decode("utf-8-sig", "replace"))
+        return Document(rel, hit[1], hit[0], None, lambda: parse_yaml(raw, rel), marked)
     return parse_yaml(raw, rel)
 
 

@@ -16,15 +16,16 @@ from typing import Any
 from briefgen.errors import Problem, shown
 from briefgen.inputs.load import Document, Loc, field_path
 from briefgen.inputs.model import PORTION_MARK, description_paragraphs
-from briefgen.inputs.scales import Marking
+from briefgen.inputs.scales import WRITTEN_MARK, Marking
 
-WRITTEN_MARK = re.compile(r"[(\[{]\s*\W*\s*TLP\s*:[^)\]}\n]{0,20}[)\]}]?", re.IGNORECASE)
 _HIDDEN = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)  # an HTML comment shows nothing
 _MARKINGS = ", ".join(m.value for m in Marking)
 
 
 def check_option_text(doc: Document) -> Iterator[Problem]:
     """Portion marks in an option file: the description's paragraph openers must be valid; no others anywhere."""
+    if not doc.may_mark:
+        return
     data = doc.data if isinstance(doc.data, dict) else {}
     description = data.get("description")
     if isinstance(description, str):
@@ -36,6 +37,8 @@ def check_option_text(doc: Document) -> Iterator[Problem]:
 
 def check_text(doc: Document, root: Loc, hint: str) -> Iterator[Problem]:
     """No portion marks written into any text under ``root`` (memos in the brief file, records in evidence)."""
+    if not doc.may_mark:
+        return
     value: Any = doc.data
     for part in root:
         value = value.get(part) if isinstance(value, dict) else None

@@ -60,6 +60,16 @@ class Marking(StrEnum):
 
 _MARKING_ORDER = list(Marking)
 
+# A marking written into text in brackets, as an analyst might mark a portion: (TLP:RED), [TLP:AMBER], (tlp: red).
+WRITTEN_MARK = re.compile(r"[(\[{]\s*\W*\s*TLP\s*:[^)\]}\n]{0,20}[)\]}]?", re.IGNORECASE)
+
+
+def may_hold_written_mark(text: str) -> bool:
+    """False only when no string a YAML text parses to can hold a written mark: the text holds none itself and no
+    backslash (a double-quoted scalar could spell one with escapes, "\\x28TLP:RED)"). Line folding only turns line
+    breaks into spaces, which a mark may hold anyway. Lets validation skip walking every string of such a file."""
+    return "\\" in text or WRITTEN_MARK.search(text) is not None
+
 
 def most_restrictive(markings: Any, default: Marking = Marking.CLEAR) -> Marking:
     """The roll-up of portion markings (STIX / portion-marking rule): the maximum, or ``default``."""

@@ -24,7 +24,7 @@ from functools import cached_property
 
 from briefgen.errors import Problem, shown
 from briefgen.inputs.load import Document, Loc, field_path
-from briefgen.inputs.model import PORTION_MARK, Memo, Option, description_paragraphs
+from briefgen.inputs.model import MEMO_POINTS, PORTION_MARK, Memo, Option, description_paragraphs
 from briefgen.inputs.scales import Marking
 from briefgen.inputs.validate import Brief
 
@@ -156,15 +156,7 @@ def _passages(brief: Brief) -> Iterator[Passage]:
         yield Passage(
             f"{memo.id}.bluf", memo.bluf, (), memo.marking, Where(doc, ("memos", i, "bluf")), (memo.id,), "prose"
         )
-        for name in (
-            "rationale",
-            "background",
-            "key_judgments",
-            "assumptions",
-            "implementation",
-            "dissent",
-            "partner_benefits",
-        ):
+        for name in MEMO_POINTS:
             for j, point in enumerate(getattr(memo, name)):
                 marking = max(memo.marking, point.marking or brief.evidence_marking(point.evidence))
                 kind = "key_judgment" if name == "key_judgments" else "memo"

@@ -82,14 +82,16 @@ _LETTER_RUN = re.compile(r"[^\W\d_]+")
 def _compiled(
     groups: tuple[tuple[str, tuple[str, ...]], ...],
 ) -> tuple[re.Pattern[str], tuple[str, ...], frozenset[str] | None]:
-    """The lexicon as one pattern, the group of each alternative, and the letters each phrase starts with (None when
-    a phrase is a regex of its own): a text holding none of those as a word can match no phrase."""
+    """The lexicon as one pattern, the group of each alternative, and one word of each phrase (None when a phrase is
+    a regex of its own): a text holding none of those words can match no phrase. Any run of letters in a phrase
+    stands whole in every text the phrase matches (phrases match between word boundaries), so each phrase offers
+    its longest, usually its rarest: "in the view of" is looked for only where "view" is."""
     entries = sorted(((p, g) for g, phrases in groups for p in phrases), key=lambda e: -len(e[0]))
     alternatives = [f"({_phrase(p)})" for p, _ in entries]
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
-    starts = [_LETTER_RUN.match(p.casefold()) for p, _ in entries]
-    plain = all(not p.startswith("re:") and start for (p, _), start in zip(entries, starts, strict=True))
-    anchors = frozenset(start.group(0) for start in starts if start) if plain else None
+    runs = [_LETTER_RUN.findall(p.casefold()) for p, _ in entries]
+    plain = all(not p.startswith("re:") and words for (p, _), words in zip(entries, runs, strict=True))
+    anchors = frozenset(max(words, key=len) for words in runs if words) if plain else None
     return pattern, tuple(g for _, g in entries), anchors
 
 
