@@ -124,13 +124,15 @@ def test_the_charts_are_drawn_where_they_stand(sample: tuple[Path, list[int]], t
 
 
 def vector_fills(page: pypdf.PageObject, rgb: tuple[int, int, int]) -> int:
-    """How many times the page's content sets the fill colour ``rgb`` (an ``r g b rg`` operator) and fills a path."""
+    """How many paths the page's content fills in the colour ``rgb``: fill operators (``f``, ``f*``, ``B``, ``b``)
+    after an ``r g b rg`` that sets it, up to the next colour."""
     content = page.get_contents()
     data = content.get_data().decode("latin-1") if content is not None else ""
     found = 0
-    for match in re.finditer(r"([\d.]+) ([\d.]+) ([\d.]+) rg\n((?:[^\n]* re f\*?\n)+)", data):
-        if all(abs(float(match.group(k + 1)) - rgb[k] / 255) < 0.01 for k in range(3)):
-            found += match.group(4).count(" re f")
+    pieces = re.split(r"([\d.]+) ([\d.]+) ([\d.]+) rg\b", data)  # text, r, g, b, text, r, g, b, ...
+    for at in range(1, len(pieces) - 3, 4):
+        if all(abs(float(pieces[at + k]) - rgb[k] / 255) < 0.01 for k in range(3)):
+            found += len(re.findall(r"(?:^|\s)(?:f\*?|B\*?|b\*?)(?=\s|$)", pieces[at + 3]))
     return found
 
 
