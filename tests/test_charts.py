@@ -76,6 +76,7 @@ def test_the_options_paper_draws_both_charts_in_every_format(tmp_path: Path) -> 
         types = package.read("[Content_Types].xml").decode()
         rels = package.read("word/_rels/document.xml.rels").decode()
         body = package.read("word/document.xml").decode()
+    assert len(names) == len(set(names)), names  # each part once ([Content_Types].xml changes with the charts)
     assert [n for n in names if n.startswith("word/charts/")] == ["word/charts/chart1.xml", "word/charts/chart2.xml"]
     assert types.count("drawingml.chart+xml") == 2
     assert rels.count("relationships/chart") == 2
@@ -167,3 +168,43 @@ def test_the_axis_starts_at_zero_for_totals_and_spans_the_tornado_bars() -> None
     displaced = Chart("tornado", "f", "t", "tornado", ("a",), (Series("c", (-0.1,)), Series("r", (0.3,))), "x",
                       Marking.CLEAR, origin=0.1)  # fmt: skip
     assert axis_range(displaced)[0] < 0 < axis_range(displaced)[1]
+
+
+# The schema's sequences (ECMA-376 Part 1, dml-chart.xsd) for the elements the chart part writes: Word "repairs" a
+# part whose children come out of order.
+SCHEMA_ORDER = {
+    "chartSpace": ["date1904", "lang", "roundedCorners", "AlternateContent", "clrMapOvr", "pivotSource", "protection",
+                   "chart", "spPr", "txPr", "externalData", "printSettings", "userShapes", "extLst"],
+    "chart": ["title", "autoTitleDeleted", "pivotFmts", "view3D", "floor", "sideWall", "backWall", "plotArea", "legend",
+              "plotVisOnly", "dispBlanksAs", "showDLblsOverMax", "extLst"],
+    "barChart": ["barDir", "grouping", "varyColors", "ser", "dLbls", "gapWidth", "overlap", "serLines", "axId",
+                 "extLst"],
+    "ser": ["idx", "order", "tx", "spPr", "invertIfNegative", "pictureOptions", "dPt", "dLbls", "trendline", "errBars",
+            "cat", "val", "shape", "extLst"],
+    "catAx": ["axId", "scaling", "delete", "axPos", "majorGridlines", "minorGridlines", "title", "numFmt",
+              "majorTickMark", "minorTickMark", "tickLblPos", "spPr", "txPr", "crossAx", "crosses", "crossesAt", "auto",
+              "lblAlgn", "lblOffset", "tickLblSkip", "tickMarkSkip", "noMultiLvlLbl", "extLst"],
+    "valAx": ["axId", "scaling", "delete", "axPos", "majorGridlines", "minorGridlines", "title", "numFmt",
+              "majorTickMark", "minorTickMark", "tickLblPos", "spPr", "txPr", "crossAx", "crosses", "crossesAt",
+              "crossBetween", "majorUnit", "minorUnit", "dispUnits", "extLst"],
+    "scaling": ["logBase", "orientation", "max", "min", "extLst"],
+    "title": ["tx", "layout", "overlay", "spPr", "txPr", "extLst"],
+    "legend": ["legendPos", "legendEntry", "layout", "overlay", "spPr", "txPr", "extLst"],
+}  # fmt: skip
+
+
+def test_the_chart_part_is_in_schema_order(tmp_path: Path) -> None:
+    root = build_tree(tmp_path, {})
+    build(root, audience="working-level", fmt="docx")
+    with zipfile.ZipFile(root / MEMO / "working-level.docx") as package:
+        parts = [etree.fromstring(package.read(n)) for n in package.namelist() if n.startswith("word/charts/")]
+    checked = 0
+    for part in parts:
+        for element in part.iter():
+            name = etree.QName(element).localname
+            if name not in SCHEMA_ORDER or etree.QName(element).namespace != C[1:-1]:
+                continue
+            order = [SCHEMA_ORDER[name].index(etree.QName(child).localname) for child in element]
+            assert order == sorted(order), f"{name}: {[etree.QName(child).localname for child in element]}"
+            checked += 1
+    assert checked > 20

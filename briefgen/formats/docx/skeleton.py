@@ -82,7 +82,7 @@ class Skeleton:
         adds, in the order every package is written in."""
         if not added:
             return archive([changed.get(name) or self.static[name] for name in self.members])
-        names = entry_order([*self.members, *added])
+        names = entry_order({*self.members, *added})  # [Content_Types].xml is among both
         return archive([added.get(name) or changed.get(name) or self.static[name] for name in names])
 
 
