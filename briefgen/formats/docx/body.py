@@ -5,7 +5,7 @@ row heading, shaded grey like the header row. Raw HTML is written as the text it
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,8 +50,10 @@ class _Table:
 class BodyWriter:
     """Turns the parser's events into WordprocessingML body markup, in order."""
 
-    def __init__(self, reference: Reference, heat: Mapping[str, str], numbering: x.ListNumbering, links: Links) -> None:
+    def __init__(self, reference: Reference, heat: Mapping[str, str], numbering: x.ListNumbering, links: Links,
+                 pictures: Callable[[str], str | None] | None = None) -> None:  # fmt: skip
         self.reference, self.heat, self.numbering, self.links = reference, heat, numbering, links
+        self.pictures = pictures  # image target → the run drawing it (a chart), or None: the image's alt text
         self.out: list[str] = []
         self.lists: list[_OpenList] = []
         self.quote_depth = 0
@@ -253,6 +255,7 @@ class _Inline:
         self.linked = False  # a hyperlink element is open
         self.pending: list[str] = []
         self.image: list[str] | None = None  # an image's alt text, collected: it shows as one plain run
+        self.image_target = ""  # ... unless the writer draws what the image's target stands for (a chart)
 
     def event(self, event: Event) -> None:
         if self.image is not None and event != {"End": "Image"}:
@@ -289,7 +292,8 @@ class _Inline:
         elif name == "Strikethrough":
             self.strike += 1
         elif name == "Image":
-            self.image = []
+            assert isinstance(tag, dict)
+            self.image, self.image_target = [], str(tag["Image"]["dest_url"])
         elif name == "Link":
             assert isinstance(tag, dict)
             self._open_link(tag["Link"])
@@ -304,7 +308,9 @@ class _Inline:
             self.strike -= 1
         elif name == "Image":
             alt, self.image = "".join(self.image or ()), None
-            self._run(alt)
+            pictures = self.writer.pictures
+            drawn = pictures(self.image_target) if pictures else None
+            self.out.append(drawn) if drawn else self._run(alt)
         elif name == "Link":
             if self.linked:
                 self.out.append(x.HYPERLINK_END)

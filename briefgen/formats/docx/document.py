@@ -8,15 +8,17 @@ serialised document, so the cost of a memo grows with its own length only."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import MappingProxyType
 
 from briefgen.errors import RenderError
+from briefgen.formats.charts import Chart
 from briefgen.formats.docx import xml as x
 from briefgen.formats.docx.body import BodyWriter
-from briefgen.formats.docx.package import deflated
+from briefgen.formats.docx.chart import ChartParts
+from briefgen.formats.docx.package import CONTENT_TYPES, deflated
 from briefgen.formats.docx.page import app_properties_xml, core_properties_xml, footer_markup, header_markup
 from briefgen.formats.docx.parse import events
 from briefgen.formats.docx.reference import REQUIRED_STYLES
@@ -65,26 +67,28 @@ class WordRenderer:
             raise RenderError("\n".join(problems))
         return cls(prepare(reference, reference_name), {label: heat[label].upper() for label in LEVELS})
 
-    def render(self, markdown: str, settings: DocxSettings) -> bytes:
-        """The .docx bytes of a memo. Of ``settings``, the memo's own fields count (marking and properties): the
-        reference and heat colours are the renderer's."""
+    def render(self, markdown: str, settings: DocxSettings, charts: Sequence[Chart] = ()) -> bytes:
+        """The .docx bytes of a memo, drawing ``charts`` where the Markdown has their images. Of ``settings``, the
+        memo's own fields count (marking and properties): the reference and heat colours are the renderer's."""
         if not settings.marking.strip():
             raise RenderError(_EMPTY_MARKING)
         skeleton = self.skeleton
         numbering, links = skeleton.numbering_for_memo(), skeleton.links()
-        writer = BodyWriter(skeleton.reference, self.heat, numbering, links)
+        drawn = ChartParts({c.file: c for c in charts}, links, skeleton.reference.text_width,
+                           skeleton.document.member, frozenset(skeleton.members))  # fmt: skip
+        writer = BodyWriter(skeleton.reference, self.heat, numbering, links, drawn.drawing)
         body = writer.markup(events(markdown))
         changed = {
             skeleton.document.member: skeleton.document.entry(body),
             skeleton.numbering.member: skeleton.numbering.entry("".join(numbering.added)),
-            skeleton.rels_member: skeleton.rels_entry(links),
+            skeleton.rels_member: skeleton.rels_entry(links, drawn.relationships()),
             skeleton.core_member: deflated(skeleton.core_member, core_properties_xml(skeleton.core, settings)),
             skeleton.app_member: deflated(skeleton.app_member, app_properties_xml(settings.organisation)),
         }
         header, footer = (f(skeleton.reference, settings.marking) for f in (header_markup, footer_markup))
         changed |= {splice.member: splice.entry(header) for splice in skeleton.headers}
         changed |= {splice.member: splice.entry(footer) for splice in skeleton.footers}
-        return skeleton.package(changed)
+        return skeleton.package(changed, drawn.entries(skeleton.static[CONTENT_TYPES]))
 
 
 def markdown_to_docx(markdown: str, settings: DocxSettings) -> bytes:

@@ -8,7 +8,7 @@ and its ``w:``/``r:`` prefixes are declared on the root of each part it goes int
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -63,19 +63,27 @@ class Skeleton:
     def numbering_for_memo(self) -> x.ListNumbering:
         return x.ListNumbering(self.reference.numbered, self.next_num_id)
 
-    def rels_entry(self, links: Links) -> Entry:
-        """The document part's relationships, with the memo's hyperlinks after the reference's own."""
-        if not links.added:
+    def rels_entry(self, links: Links, parts: Sequence[tuple[str, str, str]] = ()) -> Entry:
+        """The document part's relationships, with the memo's hyperlinks after the reference's own, then the parts
+        the memo adds (``(rId, type, target)``: its charts)."""
+        if not links.added and not parts:
             return self.static[self.rels_member]
         element = CT_Relationships.new()
         for rid, kind, target, external in self.rels:
             element.add_rel(rid, kind, target, external)
         for target, rid in links.added.items():
             element.add_rel(rid, RT.HYPERLINK, target, True)
+        for rid, kind, target in parts:
+            element.add_rel(rid, kind, target, False)
         return deflated(self.rels_member, serialize_part_xml(element))
 
-    def package(self, changed: Mapping[str, Entry]) -> bytes:
-        return archive([changed.get(name) or self.static[name] for name in self.members])
+    def package(self, changed: Mapping[str, Entry], added: Mapping[str, Entry] | None = None) -> bytes:
+        """The package: the reference's members (``changed`` where the memo changes them), and the members the memo
+        adds, in the order every package is written in."""
+        if not added:
+            return archive([changed.get(name) or self.static[name] for name in self.members])
+        names = entry_order({*self.members, *added})  # [Content_Types].xml is among both
+        return archive([added.get(name) or changed.get(name) or self.static[name] for name in names])
 
 
 def prepare(data: bytes, name: str) -> Skeleton:
