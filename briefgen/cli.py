@@ -200,7 +200,9 @@ def schema(kind: str) -> None:
 @project_option
 @click.option("--memo", default=None, help="Build only this memo.")
 @click.option("--audience", default=None, help="Build only this audience.")
-@click.option("--format", "fmt", type=click.Choice(["md", "docx"]), default=None, help="Build only this format.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "docx", "pdf", "html"]), default=None, help="Build only this format."
+)
 @click.option(
     "--force",
     is_flag=True,

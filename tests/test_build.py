@@ -14,6 +14,7 @@ from briefgen.builder.safe_paths import TEMP_PREFIX
 from briefgen.cli import main
 
 OUTPUTS = [f"outputs/test-memo/{a}.{f}" for a in ("partner", "principal", "working-level") for f in ("docx", "md")]
+OUTPUTS += [f"outputs/test-memo/working-level-{chart}.svg" for chart in ("scores", "tornado")]  # the options paper's
 
 
 def digests(root: Path) -> dict[str, str]:

@@ -58,7 +58,7 @@ def test_version() -> None:
 
 
 def test_usage_error_exits_2() -> None:
-    assert CliRunner().invoke(main, ["build", "--format", "pdf"]).exit_code == 2
+    assert CliRunner().invoke(main, ["build", "--format", "odt"]).exit_code == 2
 
 
 def test_python_m_briefgen_gives_no_traceback(tmp_path: Path) -> None:

@@ -311,6 +311,7 @@ def test_a_new_memo_folder_made_before_a_failure_is_removed_again(
 
 
 MEMOS = {f"test-memo/{a}.{f}" for a in ("principal", "working-level", "partner") for f in ("md", "docx")}
+MEMOS |= {f"test-memo/working-level-{chart}.svg" for chart in ("scores", "tornado")}  # the options paper's charts
 
 
 def test_outputs_hold_only_memos_after_builds_that_succeed_fail_and_do_nothing(project: Path) -> None:

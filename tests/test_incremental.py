@@ -313,6 +313,8 @@ def test_outputs_of_a_dropped_audience_are_removed_unless_edited_by_hand(project
     assert result.kept == ("outputs/test-memo/principal.md",)
     assert sorted(p.name for p in (project / "outputs/test-memo").iterdir()) == [
         "principal.md",
+        "working-level-scores.svg",
+        "working-level-tornado.svg",
         "working-level.docx",
         "working-level.md",
     ]

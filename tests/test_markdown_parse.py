@@ -173,8 +173,9 @@ def test_template_like_text_parses_alike(text: str) -> None:
     assume(re.search(r"\\ +\n", text) is None)  # markdown-it: no hard break after a backslash (see below)
     table = f"| a | b |\n|---|:-:|\n| {text.replace(chr(10), ' ')} | x |\n"
     for source in (text, table, f"- {text}\n"):
-        if re.search(r"^ *- *\n\s*\n", source, re.MULTILINE):
-            continue  # an empty item, then a blank line: markdown-it starts a new list, CommonMark continues it
+        if re.search(r"^ *(?:-|\d+[.)]) *\n\s*\n", source, re.MULTILINE):
+            continue  # an empty item (bullet or number), then a blank line: markdown-it starts a new list, CommonMark
+            # continues it
         assert from_pulldown(source) == from_markdown_it(source), source
 
 

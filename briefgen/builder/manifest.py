@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from briefgen.builder.safe_paths import TEMP_PREFIX, describe, read_inside
 from briefgen.inputs.files import digest, read_regular, resolve
 from briefgen.inputs.load import MAX_FILE_BYTES
-from briefgen.inputs.scales import ID_PATTERN, PartialDate
+from briefgen.inputs.scales import ID_PATTERN, OUTPUT_FORMATS, PartialDate
 
 # Bookkeeping lives in .briefgen/, not outputs/ (which is handed to readers): the manifest holds each output's
 # change lines, which quote claims at that output's marking, for every audience in one file.
@@ -108,6 +108,9 @@ class Manifest:
     all_targets: tuple[str, ...] = ()
     fresh_until: str | None = None
     entries: dict[str, Entry] = field(default_factory=dict)
+    # The formats each output's audience lists, as of the last complete build (with ``inputs``): what a build with
+    # nothing to do checks on disk, without parsing the brief.
+    formats: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def to_json(self) -> str:
         data = {
@@ -117,6 +120,7 @@ class Manifest:
             "all_targets": list(self.all_targets),
             "fresh_until": self.fresh_until,
             "entries": {key: entry.to_json() for key, entry in sorted(self.entries.items())},
+            "formats": {key: list(names) for key, names in sorted(self.formats.items())},
         }
         # Compact: json's C encoder writes it (an indented manifest goes through the pure-Python one, 9x slower).
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
@@ -139,6 +143,7 @@ def read_manifest(root: Path) -> Manifest:
             all_targets=tuple(_target(key) for key in _of(list, data["all_targets"])),
             fresh_until=fresh_until,
             entries={_target(key): Entry.from_json(value) for key, value in _of(dict, data["entries"]).items()},
+            formats={_target(k): _formats(v) for k, v in _of(dict, data.get("formats", {})).items()},
         )
     except (OSError, ValueError, KeyError):
         return Manifest()
@@ -162,6 +167,14 @@ def _texts(value: object) -> dict[str, str]:
 def _pair(value: object) -> tuple[str, str]:
     first, second = _of(list, value)  # ValueError unless exactly two
     return _of(str, first), _of(str, second)
+
+
+def _formats(value: object) -> tuple[str, ...]:
+    """A list of output formats (the no-op build reads files by them: only known names)."""
+    names = tuple(_of(str, name) for name in _of(list, value))
+    if not names or any(name not in OUTPUT_FORMATS for name in names):
+        raise ValueError("not a list of formats")
+    return names
 
 
 def _target(value: object) -> str:

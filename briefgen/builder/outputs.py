@@ -4,15 +4,16 @@ template, Word from that Markdown — plus the library's one-shot ``render``."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from briefgen.analysis.memo_context import History
 from briefgen.errors import BriefgenError, RenderError
 from briefgen.inputs.files import FileTooLarge, read_regular
 from briefgen.inputs.load import TEMPLATES_DIR
-from briefgen.inputs.scales import PartialDate, reference_date
+from briefgen.inputs.scales import DEFAULT_FORMATS, OUTPUT_FORMATS, OutputFormat, PartialDate, reference_date
 
 # pydantic, Jinja and the stages behind them are imported where used, so that a build with nothing to do (decided
 # from file digests alone) starts in a fraction of the time.
@@ -24,9 +25,12 @@ if TYPE_CHECKING:
     from briefgen.inputs.model import Memo
     from briefgen.inputs.validate import Brief
 
-Format = Literal["md", "docx"]
-FORMATS: tuple[Format, ...] = ("md", "docx")
+Format = OutputFormat
+FORMATS: tuple[Format, ...] = OUTPUT_FORMATS
 OUTPUTS_DIR = "outputs"
+# The files of an output, as its manifest entry names them: one per format, and the charts beside the Markdown
+# ("scores.svg": outputs/<memo>/<audience>-scores.svg), which are written with it.
+_CHART_FILE = re.compile(r"[a-z]+\.svg")
 
 
 class UnknownTarget(BriefgenError):
@@ -43,7 +47,42 @@ class Target:
         return f"{self.memo_id}/{self.audience_id}"
 
     def path(self, fmt: str) -> PurePosixPath:
-        return PurePosixPath(OUTPUTS_DIR, self.memo_id, f"{self.audience_id}.{fmt}")
+        """The file of a format (``md``), or of a chart beside the Markdown (``scores.svg``)."""
+        return output_path(self.key, fmt)
+
+
+def output_path(key: str, name: str) -> PurePosixPath:
+    """``outputs/<memo>/<audience>.<format>``, or ``outputs/<memo>/<audience>-<chart>.svg`` for a chart file."""
+    memo_id, _, audience_id = key.partition("/")
+    tail = f"-{name}" if _CHART_FILE.fullmatch(name) else f".{name}"
+    return PurePosixPath(OUTPUTS_DIR, memo_id, f"{audience_id}{tail}")
+
+
+REDLINE_FILES = ("redline.md", "redline.docx")  # a revised output's redlines, as its manifest entry names them
+
+
+def is_file(name: str) -> bool:
+    """Whether a manifest digest ``name`` is that of a file in outputs/ (a format, a chart beside the Markdown, or a
+    redline)."""
+    return name in FORMATS or name in REDLINE_FILES or _CHART_FILE.fullmatch(name) is not None
+
+
+def format_of(name: str) -> str:
+    """The format whose build writes the file ``name`` (a chart's SVG is written with the Markdown)."""
+    return "md" if _CHART_FILE.fullmatch(name) else name
+
+
+def chart_name(file: str) -> str:
+    """``working-level-scores.svg`` → ``scores.svg``: how the manifest names a chart file of an output."""
+    return file.rsplit("-", 1)[-1]
+
+
+def formats_for(brief: Brief, target: Target, fmt: Format | None) -> tuple[Format, ...]:
+    """The formats a build writes for ``target``: ``--format``'s, else those its audience lists."""
+    if fmt is not None:
+        return (fmt,)
+    audience = brief.spec.audiences.get(target.audience_id)
+    return audience.formats if audience is not None else DEFAULT_FORMATS
 
 
 def targets(brief: Brief, memo_id: str | None = None, audience_id: str | None = None) -> list[Target]:
@@ -104,11 +143,26 @@ def render_md(
 def word_renderer(brief: Brief) -> WordRenderer:
     """The brief's reference document, read, checked and prepared once, with its heat colours: every Word output of
     a build is rendered with one."""
-    from briefgen.formats.docx.document import DEFAULT_HEAT, WordRenderer
+    from briefgen.formats.docx.document import WordRenderer
 
-    heat = {**DEFAULT_HEAT, **{level.label: colour.upper() for level, colour in brief.spec.style.heat.items()}}
-    style = brief.spec.style
-    return WordRenderer.of(reference_bytes(brief), heat, style.reference, style.curly_quotes)
+    return WordRenderer.of(reference_bytes(brief), heat_colours(brief), brief.spec.style.reference,
+                           brief.spec.style.curly_quotes)  # fmt: skip
+
+
+def heat_colours(brief: Brief) -> dict[str, str]:
+    """Risk level label → fill: the defaults, with the brief's ``style.heat``."""
+    from briefgen.formats.docx.document import DEFAULT_HEAT
+
+    return {**DEFAULT_HEAT, **{level.label: colour.upper() for level, colour in brief.spec.style.heat.items()}}
+
+
+def html_bytes(brief: Brief, target: Target, rendered: RenderedMarkdown) -> bytes:
+    """The memo as one self-contained HTML page."""
+    from briefgen.formats.html.page import html_page
+
+    memo = memo_of(brief, target)
+    return html_page(rendered.text, rendered.marking.value, memo.subject or memo.question, rendered.charts,
+                     heat_colours(brief))  # fmt: skip
 
 
 def docx_bytes(
@@ -131,7 +185,7 @@ def docx_bytes(
         reference_name=brief.spec.style.reference,
         organisation=brief.spec.organisation or "",
     )
-    return word.render(rendered.text, settings)
+    return word.render(rendered.text, settings, rendered.charts)
 
 
 MAX_REFERENCE_BYTES = 32 * 1024 * 1024  # a house template with a few logos is well under 1 MiB
@@ -156,4 +210,14 @@ def render(
     """The memo for one audience as Markdown text or Word bytes (library API; no manifest, version 1)."""
     target = Target(memo_id, audience_id)
     ctx, rendered = render_md(brief, target, reference_date(today))
-    return rendered.text if fmt == "md" else docx_bytes(brief, target, rendered, ctx.date)
+    if fmt == "md":
+        return rendered.text
+    if fmt == "html":
+        return html_bytes(brief, target, rendered)
+    docx = docx_bytes(brief, target, rendered, ctx.date)
+    if fmt == "pdf":
+        from briefgen.formats.pdf import find_office, to_pdf
+
+        created = ctx.date.earliest if ctx.date else dt.date(2000, 1, 1)
+        return to_pdf([docx], [created], find_office())[0]
+    return docx

@@ -7,12 +7,13 @@ already stands."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from briefgen.builder.manifest import ODD, Entry, Manifest, input_digests
-from briefgen.builder.outputs import OUTPUTS_DIR, Format, Target
+from briefgen.builder.outputs import Format, Target, format_of, formats_for, is_file, output_path
 from briefgen.builder.safe_paths import read_inside
 from briefgen.inputs.files import digest
 
@@ -31,6 +32,7 @@ class Step:
     reasons: tuple[str, ...]
     content_may_change: bool
     entry: Entry | None
+    formats: tuple[Format, ...]  # what the build writes for it
     redline: bool = False  # a new version also gets its redline against the last (--redline, or the audience's)
 
 
@@ -38,34 +40,36 @@ class Step:
 class Plan:
     targets: tuple[Target, ...]  # every selected output, in the brief's order
     steps: tuple[Step, ...]  # those to render, in the same order
-    formats: tuple[Format, ...]
+    formats: dict[Target, tuple[Format, ...]]  # what the build writes for each selected output
 
     def paths(self, step: Step) -> list[PurePosixPath]:
-        return [step.target.path(fmt) for fmt in self.formats]
+        return [step.target.path(fmt) for fmt in step.formats]
 
     def unchanged(self) -> list[str]:
         """Outputs that stand as the last build left them."""
         planned = {step.target for step in self.steps}
-        return [str(t.path(fmt)) for t in self.targets if t not in planned for fmt in self.formats]
+        return [str(t.path(fmt)) for t in self.targets if t not in planned for fmt in self.formats[t]]
 
 
 def plan(
     brief: Brief,
     manifest: Manifest,
     chosen: list[Target],
-    formats: tuple[Format, ...],
+    fmt: Format | None,
     force: bool,
     today: dt.date,
     redline: bool = False,
 ) -> Plan:
+    """What to render: ``fmt`` for every output (``--format``), or each audience's own formats."""
     steps = []
     known: dict[str, str] = {}  # fingerprints taken so far, shared by every output's comparison
+    formats = {target: formats_for(brief, target, fmt) for target in chosen}
     for target in chosen:
         entry = manifest.entries.get(target.key)
-        reasons, content = _reasons(brief, target, entry, formats, force, today, known)
+        reasons, content = _reasons(brief, target, entry, formats[target], force, today, known)
         if reasons:
             wanted = redline or brief.spec.audiences[target.audience_id].redline
-            steps.append(Step(target, reasons, content, entry, wanted))
+            steps.append(Step(target, reasons, content, entry, formats[target], wanted))
     return Plan(tuple(chosen), tuple(steps), formats)
 
 
@@ -87,12 +91,21 @@ def _reasons(
         return ("--force",), True
     content = changed_keys(entry.deps, current(brief, entry.deps, today, known))
     reasons = [_reason(key) for key in content]
-    if "docx" in formats and changed_keys(entry.docx_deps, docx_deps(brief)):
+    if set(formats) & STYLED and changed_keys(entry.docx_deps, docx_deps(brief)):
         reasons.append("reference document or style changed")
-    for fmt in formats:
-        if fmt not in entry.digests or on_disk(brief.root, target.key, fmt) != entry.digests[fmt]:
-            reasons.append(f"{target.path(fmt).name} missing or edited")
+    for name in files_of(entry, formats):
+        if name not in entry.digests or on_disk(brief.root, target.key, name) != entry.digests[name]:
+            reasons.append(f"{target.path(name).name} missing or edited")
     return tuple(reasons), bool(content)
+
+
+STYLED = frozenset({"docx", "pdf", "html"})  # formats that depend on the reference document or the heat colours
+
+
+def files_of(entry: Entry, formats: Sequence[str]) -> list[str]:
+    """The files of an output in ``formats``: one per format, and the charts the Markdown had last time."""
+    charts = [name for name in entry.digests if is_file(name) and name not in formats and format_of(name) in formats]
+    return [*formats, *charts]
 
 
 def _reason(key: str) -> str:
@@ -100,10 +113,11 @@ def _reason(key: str) -> str:
     return f"marking of record {ident} changed" if kind == "marking" else f"{kind} {ident} changed".replace("  ", " ")
 
 
-def on_disk(root: Path, key: str, fmt: str) -> str | None:
-    """Digest of an output file as it stands, or None if it cannot be read through no link."""
+def on_disk(root: Path, key: str, name: str) -> str | None:
+    """Digest of an output file (a format, or a chart beside the Markdown) as it stands, or None if it cannot be
+    read through no link."""
     try:
-        return digest(read_inside(root, PurePosixPath(OUTPUTS_DIR, f"{key}.{fmt}")))
+        return digest(read_inside(root, output_path(key, name)))
     except OSError:
         return None
 
@@ -125,7 +139,7 @@ def nothing_to_do(
     version: str,
     memo: str | None,
     audience: str | None,
-    formats: tuple[Format, ...],
+    fmt: Format | None,
     today: dt.date,
 ) -> bool:
     """Nothing to do, decided without parsing: the same ``inputs`` (as :func:`current_inputs` found them) and version
@@ -143,7 +157,11 @@ def nothing_to_do(
         return False
     for key in wanted:
         entry = manifest.entries.get(key)
-        if entry is None or any(on_disk(root, key, f) != entry.digests.get(f) for f in formats):
+        formats = (fmt,) if fmt is not None else manifest.formats.get(key)
+        if entry is None or formats is None:
+            return False
+        names = files_of(entry, formats)
+        if any(name not in entry.digests or on_disk(root, key, name) != entry.digests[name] for name in names):
             return False
     return True
 

@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from briefgen.builder import history
-from briefgen.builder.outputs import OUTPUTS_DIR, Format, Target, docx_bytes, memo_of, word_renderer
+from briefgen.builder.outputs import OUTPUTS_DIR, REDLINE_FILES, Format, Target, docx_bytes, memo_of, word_renderer
 from briefgen.inputs.files import digest
 from briefgen.inputs.scales import Marking, PartialDate
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from briefgen.inputs.model import Memo
     from briefgen.inputs.validate import Brief
 
-KINDS = ("redline.md", "redline.docx")  # the redline's files, as the manifest names them beside md and docx
+KINDS = REDLINE_FILES  # the redline's files, as the manifest names them beside md and docx
 NEUTRAL = "neutral"  # the manifest's digest of an output finished with a fixed revision
 _FIXED = PartialDate(2000, 1, 1)
 _BANNER = re.compile(r"TLP:[A-Z+]+")

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from briefgen.analysis.memo_context import History
 from briefgen.builder.manifest import Entry, Snapshot
-from briefgen.builder.outputs import FORMATS, Format, Target, docx_bytes, draft_md, memo_of
-from briefgen.builder.plan import Step
+from briefgen.builder.outputs import Target, chart_name, docx_bytes, draft_md, html_bytes, is_file, memo_of
+from briefgen.builder.plan import Step, on_disk
 from briefgen.inputs.files import digest
 from briefgen.inputs.scales import PartialDate
 
@@ -27,19 +27,32 @@ if TYPE_CHECKING:
     from briefgen.inputs.validate import Brief
 
 
+PDF_SOURCE = "pdf-of"  # the manifest's digest of the Word file an output's PDF was made from
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """A rendered output: its manifest entry and the bytes of each of its files."""
+    """A rendered output: its manifest entry and the bytes of each of its files; and the Word file its PDF is still
+    to be made from, with the day the PDF is dated (the build converts every PDF in one LibreOffice call)."""
 
     entry: Entry
     files: dict[PurePosixPath, bytes]
     kept: tuple[tuple[PurePosixPath, bytes], ...] = ()  # this version, kept under .briefgen/history/
+    pdf_from: bytes | None = None
+    pdf_date: dt.date | None = None
+
+
+def with_pdf(outcome: Outcome, target: Target, pdf: bytes) -> Outcome:
+    """``outcome`` with the PDF made from its Word file."""
+    assert outcome.pdf_from is not None
+    digests = {**outcome.entry.digests, "pdf": digest(pdf), PDF_SOURCE: digest(outcome.pdf_from)}
+    files = {**outcome.files, target.path("pdf"): pdf}
+    return Outcome(replace(outcome.entry, digests=digests), files, outcome.kept)
 
 
 def render_step(
     brief: Brief,
     step: Step,
-    formats: tuple[Format, ...],
     today: dt.date,
     env: Sandbox,
     word: WordRenderer | None = None,
@@ -50,7 +63,7 @@ def render_step(
     from briefgen.analysis.assemble import revise
     from briefgen.builder.changes import change_note, moved, snapshot, visible
     from briefgen.builder.deps import docx_deps
-    from briefgen.builder.redline import KINDS, NEUTRAL, extras
+    from briefgen.builder.redline import NEUTRAL, extras
     from briefgen.formats.markdown import finish
 
     target, entry = step.target, step.entry
@@ -78,16 +91,31 @@ def render_step(
             seen = snapshot(
                 brief, body.ctx, rendered.cited, rendered.option_fields, rendered.sensitivity, rendered.memo_fields
             )
-    files = _files(brief, step, formats, rendered, memo.date or history.date, word)
-    extra = extras(brief, step, formats, body, rendered, history, word, files.get(step.target.path("docx")))
-    files.update(extra.files)
+    date = memo.date or history.date
+    files, pdf_from = _files(brief, step, rendered, date, word)
+    extra = extras(brief, step, step.formats, body, rendered, history, word, files.get("docx"))
+    files.update((_kind(target, p), data) for p, data in extra.files.items())  # .redline.md, .redline.docx
     same_content = entry is not None and entry.digests.get("content") == text_digest
-    kinds = (*FORMATS, *KINDS)
-    kept: dict[str, str] = {f: d for f, d in entry.digests.items() if f in kinds} if entry and same_content else {}
+    kept = {f: d for f, d in entry.digests.items() if is_file(f) or f == PDF_SOURCE} if entry and same_content else {}
     kept[NEUTRAL] = extra.neutral
+    if pdf_from is not None and _pdf_stands(brief, step, pdf_from):
+        assert entry is not None
+        kept |= {"pdf": entry.digests["pdf"], PDF_SOURCE: entry.digests[PDF_SOURCE]}
+        pdf_from = None
     used = _Used(env.loaded, word_deps)
-    outcome_entry = _entry(brief, step, rendered, history, seen, text_digest, kept, files, today, used)
-    return Outcome(outcome_entry, files, extra.kept)
+    paths = {step.target.path(name): data for name, data in files.items()}
+    entry_now = _entry(brief, step, rendered, history, seen, text_digest, kept, files, today, used)
+    return Outcome(entry_now, paths, extra.kept, pdf_from, date.earliest if date else dt.date(2000, 1, 1))
+
+
+def _pdf_stands(brief: Brief, step: Step, docx: bytes) -> bool:
+    """The PDF on disk is the one the last build made from this very Word file: no need to convert it again."""
+    entry = step.entry
+    if entry is None or entry.digests.get(PDF_SOURCE) != digest(docx) or "pdf" not in entry.digests:
+        return False
+    if step.reasons == ("--force",):  # made again (LibreOffice may have changed since)
+        return False
+    return on_disk(brief.root, step.target.key, "pdf") == entry.digests["pdf"]
 
 
 @dataclass(frozen=True)
@@ -100,19 +128,23 @@ class _Used:
 
 
 def _files(
-    brief: Brief,
-    step: Step,
-    formats: tuple[Format, ...],
-    rendered: RenderedMarkdown,
-    date: PartialDate | None,
-    word: WordRenderer | None,
-) -> dict[PurePosixPath, bytes]:
-    files: dict[PurePosixPath, bytes] = {}
+    brief: Brief, step: Step, rendered: RenderedMarkdown, date: PartialDate | None, word: WordRenderer | None
+) -> tuple[dict[str, bytes], bytes | None]:
+    """The output's files by the names its manifest entry gives them (a format, or a chart beside the Markdown),
+    and the Word file its PDF is made from (None without PDF)."""
+    from briefgen.formats.svg import svg_bytes
+
+    formats = step.formats
+    files: dict[str, bytes] = {}
     if "md" in formats:
-        files[step.target.path("md")] = rendered.text.encode("utf-8")
-    if "docx" in formats:
-        files[step.target.path("docx")] = docx_bytes(brief, step.target, rendered, date, word)
-    return files
+        files["md"] = rendered.text.encode("utf-8")
+        files.update((chart_name(chart.file), svg_bytes(chart)) for chart in rendered.charts)
+    docx = docx_bytes(brief, step.target, rendered, date, word) if {"docx", "pdf"} & set(formats) else None
+    if docx is not None and "docx" in formats:
+        files["docx"] = docx
+    if "html" in formats:
+        files["html"] = html_bytes(brief, step.target, rendered)
+    return files, docx if "pdf" in formats else None
 
 
 def _entry(
@@ -123,7 +155,7 @@ def _entry(
     seen: Snapshot,
     text_digest: str,
     kept: dict[str, str],
-    files: dict[PurePosixPath, bytes],
+    files: dict[str, bytes],
     today: dt.date,
     used: _Used,
 ) -> Entry:
@@ -137,7 +169,7 @@ def _entry(
     return Entry(
         deps=deps,
         docx_deps=used.word,
-        digests={**kept, "content": text_digest, **{_kind(target, p): digest(b) for p, b in files.items()}},
+        digests={**kept, "content": text_digest, **{name: digest(data) for name, data in files.items()}},
         version=history.version,
         date=str(history.date) if history.date else None,
         changes=history.changes,

@@ -15,16 +15,17 @@ from typing import TYPE_CHECKING
 from briefgen.builder.cache import CACHE_PATH, cache_bytes, load_brief, read_cache
 from briefgen.builder.lock import build_lock
 from briefgen.builder.manifest import MANIFEST_PATH, Manifest, input_digests, manifest_bytes, read_manifest
-from briefgen.builder.outputs import FORMATS, OUTPUTS_DIR, Format, Target, render, targets
-from briefgen.builder.plan import Plan, Step, current_inputs, nothing_to_do, plan, selected
+from briefgen.builder.outputs import OUTPUTS_DIR, Format, Target, formats_for, is_file, render, targets
+from briefgen.builder.plan import Plan, Step, current_inputs, files_of, nothing_to_do, plan, selected
 from briefgen.builder.safe_paths import Project
-from briefgen.builder.write import Writes, tidy, write_build
+from briefgen.builder.write import ANY, Writes, tidy, write_build
 from briefgen.inputs.load import TEMPLATES_DIR, ProjectFiles
 from briefgen.inputs.project import project_root
 from briefgen.inputs.scales import reference_date
 
 if TYPE_CHECKING:
     from briefgen.builder.revision import Outcome
+    from briefgen.formats.pdf import Office
     from briefgen.inputs.validate import Brief
 
 __all__ = ["BuildResult", "build", "render"]
@@ -70,18 +71,18 @@ def build(
     also gets its redline (as an audience with ``redline: true`` always does)."""
     root = project_root(path)
     today = reference_date(as_of)
-    formats = FORMATS if fmt is None else (fmt,)
     with _locked(root, dry_run, on_wait):
         manifest = read_manifest(root)
         inputs = current_inputs(root, manifest)  # before anything is read: what this build records
-        if not force and nothing_to_do(root, manifest, inputs, _version(), memo, audience, formats, today):
-            return _standing(root, selected(manifest, memo, audience), formats, dry_run)
+        if not force and nothing_to_do(root, manifest, inputs, _version(), memo, audience, fmt, today):
+            return _standing(root, manifest, selected(manifest, memo, audience), fmt, dry_run)
         cache = read_cache(root)
         files, brief, inputs = _load(root, cache, inputs)
-        work = plan(brief, manifest, targets(brief, memo, audience), formats, force, today, redline)
+        work = plan(brief, manifest, targets(brief, memo, audience), fmt, force, today, redline)
         if dry_run:
             return BuildResult((), tuple(work.unchanged()), _planned(work), True)
-        outcomes = _render(brief, work, today, progress, jobs)
+        office = _office(work)  # before anything is rendered: a build that cannot make its PDFs stops here
+        outcomes = _pdfs(_render(brief, work, today, progress, jobs), office)
         complete = memo is None and audience is None and fmt is None
         writes = _writes(brief, files, cache, manifest, inputs, work, outcomes, today, complete, force)
         done = write_build(root, writes)
@@ -99,12 +100,12 @@ def _locked(root: Path, dry_run: bool, on_wait: Callable[[str], None] | None) ->
         yield
 
 
-def _standing(root: Path, keys: list[str], formats: tuple[Format, ...], dry_run: bool) -> BuildResult:
+def _standing(root: Path, manifest: Manifest, keys: list[str], fmt: Format | None, dry_run: bool) -> BuildResult:
     """Nothing to do: the outputs stand. A real build still removes what killed builds and earlier versions left."""
     if not dry_run:
         with contextlib.suppress(OSError), Project(root) as project:
             tidy(project)
-    paths = [f"{OUTPUTS_DIR}/{key}.{f}" for key in keys for f in formats]
+    paths = [f"{OUTPUTS_DIR}/{key}.{f}" for key in keys for f in ((fmt,) if fmt else manifest.formats.get(key, ()))]
     return BuildResult((), tuple(sorted(paths)), (), dry_run)
 
 
@@ -120,9 +121,18 @@ def _load(
 def _tally(work: Plan, written: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Every selected output, written or unchanged, in the brief's order."""
     done = set(written)
-    paths = [str(target.path(fmt)) for target in work.targets for fmt in work.formats]
-    redlines = sorted(p for p in done if p.startswith(f"{OUTPUTS_DIR}/") and p not in paths)  # .redline.docx, ...
+    charts = {str(t.path(name)): str(t.path("md")) for t in work.targets for name in chart_files()}
+    done |= {charts[path] for path in written if path in charts}  # a chart is part of its Markdown memo
+    paths = [str(target.path(fmt)) for target in work.targets for fmt in work.formats[target]]
+    redlines = sorted(p for p in done if p.endswith((".redline.md", ".redline.docx")))
     return tuple(p for p in paths if p in done) + tuple(redlines), tuple(p for p in paths if p not in done)
+
+
+def chart_files() -> list[str]:
+    """The names a chart beside a Markdown memo may have in its manifest entry."""
+    from briefgen.formats.charts import KINDS
+
+    return [f"{kind}.svg" for kind in KINDS]
 
 
 def _planned(work: Plan) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -143,15 +153,37 @@ def _render(
 
     env = environment(brief.root / TEMPLATES_DIR)
     word_deps = docx_deps(brief)
-    word = word_renderer(brief) if "docx" in work.formats and work.steps else None
+    word = word_renderer(brief) if any({"docx", "pdf"} & set(step.formats) for step in work.steps) else None
 
     def one(step: Step) -> Outcome:
-        return render_step(brief, step, work.formats, today, env, word, word_deps)
+        return render_step(brief, step, today, env, word, word_deps)
 
     outcomes: dict[Target, Outcome | None] = dict.fromkeys(work.targets)
-    rendered = render_all(work.steps, one, jobs, progress, lambda step: str(step.target.path(work.formats[0])))
+    rendered = render_all(work.steps, one, jobs, progress, lambda step: str(step.target.path(step.formats[0])))
     outcomes.update((step.target, outcome) for step, outcome in zip(work.steps, rendered, strict=True))
     return outcomes
+
+
+def _office(work: Plan) -> Office | None:
+    """LibreOffice, if the build makes a PDF (a RenderError saying how to install it when it is missing)."""
+    if not any("pdf" in step.formats for step in work.steps):
+        return None
+    from briefgen.formats.pdf import find_office
+
+    return find_office()
+
+
+def _pdfs(outcomes: dict[Target, Outcome | None], office: Office | None) -> dict[Target, Outcome | None]:
+    """Every PDF the build still has to make, made in one LibreOffice call."""
+    waiting = [(target, o) for target, o in outcomes.items() if o is not None and o.pdf_from is not None]
+    if not waiting or office is None:
+        return outcomes
+    from briefgen.builder.revision import with_pdf
+    from briefgen.formats.pdf import to_pdf
+
+    pdfs = to_pdf([o.pdf_from or b"" for _, o in waiting], [o.pdf_date or dt.date(2000, 1, 1) for _, o in waiting],
+                  office)  # fmt: skip
+    return {**outcomes, **{t: with_pdf(o, t, pdf) for (t, o), pdf in zip(waiting, pdfs, strict=True)}}
 
 
 def _writes(
@@ -176,25 +208,29 @@ def _writes(
     digests = {**inputs, **{doc.path: doc.digest for doc in documents}}
     all_targets = tuple(t.key for t in targets(brief))
     entries = {**manifest.entries, **{t.key: o.entry for t, o in outcomes.items() if o is not None}}
-    kinds = (*FORMATS, *KINDS)
-    written = {key: {str(f): d for f, d in entry.digests.items() if f in kinds} for key, entry in entries.items()}
-    orphans = {key: found for key, found in written.items() if key not in all_targets}
+    written = {key: {f: d for f, d in entry.digests.items() if is_file(f)} for key, entry in entries.items()}
+    orphans = {key: kinds for key, kinds in written.items() if key not in all_targets}
+    orphans |= _dropped_charts(work, manifest, outcomes)
     for target, outcome in outcomes.items():  # a redline of an earlier version goes when the new one has none
         before = manifest.entries.get(target.key)
         if outcome is not None and before is not None:
             stale = {k: d for k, d in before.digests.items() if k in KINDS and k not in outcome.entry.digests}
-            orphans.update({target.key: stale} if stale else {})
+            if stale:
+                orphans.setdefault(target.key, {}).update(stale)
     entries = {k: e for k, e in entries.items() if k in all_targets}
     until = fresh_until(brief, (e.deps for e in entries.values()), today)
     fresh = until.isoformat() if until else None
-    record = Manifest(_version(), digests if complete else {}, all_targets, fresh, entries)
+    defaults: dict[str, tuple[str, ...]] = (
+        {t.key: formats_for(brief, t, None) for t in targets(brief)} if complete else {}
+    )
+    record = Manifest(_version(), digests if complete else {}, all_targets, fresh, entries, defaults)
     rendered = {rel: data for outcome in outcomes.values() if outcome for rel, data in outcome.files.items()}
     recorded = {
-        target.path(fmt): entry.digests[fmt]
+        target.path(name): entry.digests[name]
         for target in work.targets
         if (entry := manifest.entries.get(target.key))
-        for fmt in (*work.formats, *KINDS)
-        if fmt in entry.digests
+        for name in (*files_of(entry, work.formats[target]), *KINDS)
+        if name in entry.digests
     }
     parsed = cache_bytes(documents, cache)
     bookkeeping = ((CACHE_PATH, parsed),) if parsed is not None else ()
@@ -205,6 +241,23 @@ def _writes(
     )
     last = (*bookkeeping, *kept, (MANIFEST_PATH, manifest_bytes(record)))
     return Writes(rendered, recorded, last, orphans, force, discard)
+
+
+def _dropped_charts(
+    work: Plan, manifest: Manifest, outcomes: dict[Target, Outcome | None]
+) -> dict[str, dict[str, str]]:
+    """Charts a rendered Markdown memo no longer shows (``key → {chart file: digest written}``): removed like the
+    outputs of a memo that left the brief, so that no chart of what an audience may no longer see stays beside it.
+    A chart file briefgen lost track of (its memo was rebuilt without the Markdown since) is removed too (``*``)."""
+    dropped: dict[str, dict[str, str]] = {}
+    for target, outcome in outcomes.items():
+        if outcome is None or "md" not in work.formats[target]:
+            continue
+        old = manifest.entries.get(target.key)
+        for name in chart_files():
+            if name not in outcome.entry.digests:
+                dropped.setdefault(target.key, {})[name] = old.digests.get(name, ANY) if old else ANY
+    return dropped
 
 
 def _version() -> str:

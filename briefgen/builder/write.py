@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from briefgen.builder.cache import LEGACY_CACHE
 from briefgen.builder.manifest import LEGACY_MANIFEST
-from briefgen.builder.outputs import OUTPUTS_DIR
+from briefgen.builder.outputs import OUTPUTS_DIR, output_path
 from briefgen.builder.safe_paths import Project, Staged, WriteError, cause
 from briefgen.errors import InputError, Problem
 from briefgen.inputs.files import digest
@@ -28,6 +28,7 @@ BOOKKEEPING = PurePosixPath(".briefgen")
 EDITED = BOOKKEEPING / "edited"
 PENDING = BOOKKEEPING / "pending.json"  # the outputs a build is renaming into place, until its manifest is written
 OUTPUTS = PurePosixPath(OUTPUTS_DIR)
+ANY = "*"  # the digest of an output to prune whatever it holds: a chart file whose record was lost
 # Bookkeeping earlier versions kept inside outputs/ (which is handed to readers): removed by every build.
 LEGACY = (LEGACY_MANIFEST, LEGACY_CACHE, ".lock")
 
@@ -221,18 +222,19 @@ def _stage_all(project: Project, files: Iterable[tuple[PurePosixPath, bytes]]) -
 
 
 def prune(project: Project, orphans: dict[str, dict[str, str]]) -> tuple[list[str], list[str]]:
-    """Remove the outputs of targets no longer in the brief (``key → {format: digest written}``), but only files
-    still holding the bytes briefgen wrote: a file edited by hand is kept and reported. Empty memo folders go too."""
+    """Remove the outputs of targets no longer in the brief, and charts their memos no longer show (``key → {file:
+    digest written}``), but only files still holding the bytes briefgen wrote (any bytes for :data:`ANY`): a file
+    edited by hand is kept and reported. Empty memo folders go too."""
     removed: list[str] = []
     kept: list[str] = []
     for key, digests in sorted(orphans.items()):
-        for fmt, written in sorted(digests.items()):
-            rel = OUTPUTS / f"{key}.{fmt}"
+        for name, written in sorted(digests.items()):
+            rel = output_path(key, name)
             try:
                 data = project.read(rel)
             except OSError:  # gone, or not a file briefgen wrote (a link, a folder, a named pipe): left alone
                 continue
-            if digest(data) != written:
+            if written != ANY and digest(data) != written:
                 kept.append(str(rel))
                 continue
             with contextlib.suppress(OSError):

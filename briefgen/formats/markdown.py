@@ -19,6 +19,7 @@ import jinja2.runtime
 
 from briefgen.analysis.memo_context import MemoContext
 from briefgen.errors import TemplateError, shown
+from briefgen.formats.charts import Chart, Charts, noting
 from briefgen.formats.citations import Citations
 from briefgen.formats.contents import contents, expand
 from briefgen.formats.environment import environment
@@ -41,6 +42,7 @@ class RenderedMarkdown:
     passes: int = 1  # times the body was rendered (more than one only for a body that reads its own marking)
     sensitivity: bool = False  # the template read memo.sensitivity: its figures go into the change-note snapshot
     memo_fields: tuple[str, ...] = ()  # the memo's own fields the template read (its text sections among them)
+    charts: tuple[Chart, ...] = ()  # the charts the template drew with chart(name), in order
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Draft:
     reads: Reads
     deadline: float  # one deadline for the whole render of an output, however many passes it takes
     passes: int
+    charts: Charts
 
 
 def render_markdown(
@@ -81,7 +84,9 @@ def _draw(
 ) -> Draft:
     deadline = env.begin(deadline)
     citations = Citations(ctx.evidence, footnotes=ctx.notes == "footnotes")
-    helpers = {"cite": citations.cite, "notes": citations.notes, "footnotes": citations.footnotes, "contents": contents}
+    charts = Charts(ctx, noting(env))
+    helpers = {"cite": citations.cite, "notes": citations.notes, "footnotes": citations.footnotes, "contents": contents,
+               "chart": charts.chart}  # fmt: skip
     variables = {"memo": ctx, **helpers, **(extra or {})}
     marker = new_marker()
     with template_faults(name):
@@ -89,7 +94,7 @@ def _draw(
         defer(context, marker)
         text = stream(env, template.root_render_func(context))
         text.encode("utf-8")  # a lone surrogate ("\udcff") could not be written: a UnicodeEncodeError
-    return Draft(env, name, ctx, extra, text, marker, context, citations, env.reads, deadline, passes)
+    return Draft(env, name, ctx, extra, text, marker, context, citations, env.reads, deadline, passes, charts)
 
 
 def finish(draft: Draft, revision: MemoContext) -> RenderedMarkdown:
@@ -166,7 +171,16 @@ def _result(draft: Draft, ctx: MemoContext, text: str, late_reads: Reads) -> Ren
     sensitivity = "sensitivity" in reads.memo_fields
     memo_fields = tuple(sorted(reads.memo_fields))
     return RenderedMarkdown(
-        text, cited, ctx.marking, templates, fields, reads.dated, draft.passes, sensitivity, memo_fields
+        text,
+        cited,
+        ctx.marking,
+        templates,
+        fields,
+        reads.dated,
+        draft.passes,
+        sensitivity,
+        memo_fields,
+        tuple(chart for chart in draft.charts.all if f"]({chart.file})" in text),  # those whose image it shows
     )
 
 

@@ -16,68 +16,38 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PlainSerializer,
     StringConstraints,
     WithJsonSchema,
     field_validator,
 )
 
 from briefgen.errors import shown
-from briefgen.inputs.scales import ID_PATTERN, Level, Marking, PartialDate, Reliability, is_stale
-from briefgen.inputs.settings import HistorySettings, LintSettings, SensitivitySettings, SourceTexts
-
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500)]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2_000)]
-HexColour = Annotated[str, StringConstraints(pattern=r"^[0-9A-Fa-f]{6}$")]
-
-
-def _partial_date(value: object) -> PartialDate:
-    return PartialDate.parse(value)
-
-
-DateField = Annotated[
-    PartialDate,
-    BeforeValidator(_partial_date),
-    PlainSerializer(str, return_type=str),
-    WithJsonSchema(
-        {
-            "description": "A year, year-month or full date: 2025, 2025-03 or 2025-03-24",
-            "anyOf": [
-                {"type": "integer", "minimum": 1000, "maximum": 9999},
-                {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
-            ],
-        }
-    ),
-]
-
-
-_MONTHS_TEXT = re.compile(r"^\s*(\d{1,4})\s*(months?|years?)?\s*$")
-MAX_STALE_MONTHS = 1200
-_MONTHS_SCHEMA = {
-    "anyOf": [
-        {"type": "integer", "minimum": 1, "maximum": MAX_STALE_MONTHS},
-        {"type": "string", "pattern": r"^\d+ (months?|years?)$", "description": "at most 100 years"},
-    ]
-}
-
-
-def months(text: str) -> int:
-    """'18 months' → 18, '2 years' → 24, '6' → 6."""
-    match = _MONTHS_TEXT.match(text)
-    assert match, text
-    count = int(match.group(1))
-    return count * 12 if (match.group(2) or "").startswith("year") else count
-
-
-def _months_text(value: object) -> str:
-    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-    if not isinstance(text, str) or not _MONTHS_TEXT.match(text) or months(text) < 1:
-        raise ValueError(f"expected a period such as '18 months', '2 years' or 18, got {shown(value)}")
-    if months(text) > MAX_STALE_MONTHS:  # evidence a century old is stale whatever the brief; dates end at 9999
-        raise ValueError(f"expected a period of at most {MAX_STALE_MONTHS // 12} years, got {shown(value)}")
-    return text.strip()
+from briefgen.inputs.fields import (
+    MONTHS_SCHEMA,
+    DateField,
+    Id,
+    ShortText,
+    Text,
+    Url,
+    months,
+    months_text,
+)
+from briefgen.inputs.scales import (
+    DEFAULT_FORMATS,
+    Level,
+    Marking,
+    OutputFormat,
+    Reliability,
+    is_stale,
+)
+from briefgen.inputs.settings import (
+    HistorySettings,
+    LintSettings,
+    SensitivitySettings,
+    SourceTexts,
+    Style,
+    formats_listed,
+)
 
 
 class Frozen(BaseModel):
@@ -285,6 +255,9 @@ class Audience(Frozen):
     redline: bool = Field(
         default=False, description="a revised output also gets <audience>.redline.docx and .redline.md"
     )
+    formats: Annotated[tuple[OutputFormat, ...], AfterValidator(formats_listed)] = Field(
+        default=DEFAULT_FORMATS, description="what a build writes for this audience (--format overrides)"
+    )
 
 
 class Judgment(Frozen):
@@ -360,12 +333,6 @@ MEMO_POINTS = (
 )
 
 
-class Style(Frozen):
-    heat: dict[Level, HexColour] = Field(default_factory=dict, description="risk level -> cell fill RRGGBB")
-    reference: Annotated[str, StringConstraints(min_length=1)] = "templates/reference.docx"
-    curly_quotes: bool = Field(default=True, description="Word output: typographic quotes and apostrophes")
-
-
 class BriefSpec(Frozen):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -381,7 +348,7 @@ class BriefSpec(Frozen):
     lint: LintSettings = LintSettings()
     sensitivity: SensitivitySettings = SensitivitySettings()
     history: HistorySettings = HistorySettings()
-    stale_after: Annotated[str, BeforeValidator(_months_text), WithJsonSchema(_MONTHS_SCHEMA)] = Field(
+    stale_after: Annotated[str, BeforeValidator(months_text), WithJsonSchema(MONTHS_SCHEMA)] = Field(
         default="18 months", description="cited evidence older than this is flagged: '18 months', '2 years' or 18"
     )
 

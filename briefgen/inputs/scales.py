@@ -8,11 +8,15 @@ import datetime as dt
 import re
 from enum import Enum, StrEnum
 from functools import total_ordering
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from briefgen.errors import DateOutOfRange, shown
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"  # ids of records, options, memos, audiences, ...
+
+OutputFormat = Literal["md", "docx", "pdf", "html"]  # what a build writes for an audience
+OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("md", "docx", "pdf", "html")
+DEFAULT_FORMATS: tuple[OutputFormat, ...] = ("md", "docx")
 
 E = TypeVar("E", bound=Enum)
 

@@ -9,9 +9,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from briefgen.inputs.scales import OUTPUT_FORMATS, Level, OutputFormat
+
 Reason = Annotated[str, StringConstraints(pattern=r"\S", min_length=1, max_length=2_000)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 MAX_GAP = 100_000
+HexColour = Annotated[str, StringConstraints(pattern=r"^[0-9A-Fa-f]{6}$")]
 
 
 class _Frozen(BaseModel):
@@ -69,3 +72,21 @@ class HistorySettings(_Frozen):
     keep: Annotated[int, Field(ge=1, le=1_000, strict=True)] = Field(
         default=5, description="versions of each output kept, the current one among them"
     )
+
+
+def formats_listed(value: tuple[OutputFormat, ...]) -> tuple[OutputFormat, ...]:
+    """An audience's ``formats``: at least one, each once."""
+    twice = sorted({f for f in value if value.count(f) > 1})
+    if not value:
+        raise ValueError(f"expected at least one of {', '.join(OUTPUT_FORMATS)}, got none")
+    if twice:
+        raise ValueError(f"each format at most once; {', '.join(twice)} is listed twice")
+    return value
+
+
+class Style(_Frozen):
+    """The house style: risk-level fills of table cells, and the Word reference document."""
+
+    heat: dict[Level, HexColour] = Field(default_factory=dict, description="risk level -> cell fill RRGGBB")
+    reference: Annotated[str, StringConstraints(min_length=1)] = "templates/reference.docx"
+    curly_quotes: bool = Field(default=True, description="Word output: typographic quotes and apostrophes")

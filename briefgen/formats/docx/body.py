@@ -72,10 +72,12 @@ class BodyWriter:
         *,
         marking: str = "",
         curly_quotes: bool = True,
+        pictures: Callable[[str], str | None] | None = None,
         directives: Mapping[str, Directive] = DIRECTIVES,
     ) -> None:
         self.reference, self.heat, self.numbering, self.links, self.notes = reference, heat, numbering, links, notes
         self.marking, self.curly_quotes, self.directives = marking.strip().upper(), curly_quotes, directives
+        self.pictures = pictures  # image target → the run drawing it (a chart), or None: the image's alt text
         self.out: list[str] = []
         self.lists: list[_OpenList] = []
         self.quote_depth = 0

@@ -8,16 +8,18 @@ serialised document, so the cost of a memo grows with its own length only."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import MappingProxyType
 
 from briefgen.errors import RenderError
+from briefgen.formats.charts import Chart
 from briefgen.formats.docx import xml as x
 from briefgen.formats.docx.body import BodyWriter
+from briefgen.formats.docx.chart import ChartParts
 from briefgen.formats.docx.notes import Notes
-from briefgen.formats.docx.package import deflated
+from briefgen.formats.docx.package import CONTENT_TYPES, deflated
 from briefgen.formats.docx.page import app_properties_xml, core_properties_xml, footer_markup, header_markup
 from briefgen.formats.docx.parse import events
 from briefgen.formats.docx.reference import REQUIRED_STYLES
@@ -75,30 +77,32 @@ class WordRenderer:
         fills = {label: heat[label].upper() for label in LEVELS}
         return cls(prepare(reference, reference_name), fills, curly_quotes)
 
-    def render(self, markdown: str, settings: DocxSettings) -> bytes:
-        """The .docx bytes of a memo. Of ``settings``, the memo's own fields count (marking and properties): the
-        reference and heat colours are the renderer's."""
+    def render(self, markdown: str, settings: DocxSettings, charts: Sequence[Chart] = ()) -> bytes:
+        """The .docx bytes of a memo, drawing ``charts`` where the Markdown has their images. Of ``settings``, the
+        memo's own fields count (marking and properties): the reference and heat colours are the renderer's."""
         if not settings.marking.strip():
             raise RenderError(_EMPTY_MARKING)
         skeleton = self.skeleton
         numbering, links, note_links = skeleton.numbering_for_memo(), skeleton.links(), skeleton.note_links()
         styles = skeleton.reference.style_ids
         notes = Notes(styles["Footnote Reference"], styles["Footnote Text"], note_links)
+        drawn = ChartParts({c.file: c for c in charts}, links, skeleton.reference.text_width,
+                           skeleton.document.member, frozenset(skeleton.members))  # fmt: skip
         writer = BodyWriter(skeleton.reference, self.heat, numbering, links, notes, marking=settings.marking,
-                            curly_quotes=self.curly_quotes)  # fmt: skip
+                            curly_quotes=self.curly_quotes, pictures=drawn.drawing)  # fmt: skip
         body = writer.markup(events(markdown))
         changed = {
             **skeleton.footnotes_entries(notes.part(), note_links),
             skeleton.document.member: skeleton.document.entry(body),
             skeleton.numbering.member: skeleton.numbering.entry("".join(numbering.added)),
-            skeleton.rels_member: skeleton.rels_entry(links),
+            skeleton.rels_member: skeleton.rels_entry(links, drawn.relationships()),
             skeleton.core_member: deflated(skeleton.core_member, core_properties_xml(skeleton.core, settings)),
             skeleton.app_member: deflated(skeleton.app_member, app_properties_xml(settings.organisation)),
         }
         header, footer = (f(skeleton.reference, settings.marking) for f in (header_markup, footer_markup))
         changed |= {splice.member: splice.entry(header) for splice in skeleton.headers}
         changed |= {splice.member: splice.entry(footer) for splice in skeleton.footers}
-        return skeleton.package(changed)
+        return skeleton.package(changed, drawn.entries(skeleton.static[CONTENT_TYPES]))
 
 
 def markdown_to_docx(markdown: str, settings: DocxSettings) -> bytes:

@@ -1,7 +1,7 @@
 """A paragraph's inline events as runs: text (typeset: :mod:`~briefgen.formats.docx.typeset`), bold, italic and
-struck-through spans, inline code, links (to the web, or to a heading's bookmark), images as their description, and
-footnote references. Text next to raw HTML joins one run, as markdown-it gave it (one text token) when it read HTML
-as text."""
+struck-through spans, inline code, links (to the web, or to a heading's bookmark), images as their description (or,
+where the writer draws the image's target, a chart, as that drawing), and footnote references. Text next to raw HTML
+joins one run, as markdown-it gave it (one text token) when it read HTML as text."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ class Inline:
         self.linked = False  # a hyperlink element is open
         self.pending: list[str] = []
         self.image: list[str] | None = None  # an image's alt text, collected: it shows as one plain run
+        self.image_target = ""  # ... unless the writer draws what the image's target stands for (a chart)
         self.before = ""  # the text written last in this paragraph (its last character decides a quote's side)
         self.all_bold = True  # every character so far was bold (a run-in heading such as "**Pros**")
         self.wrote = False
@@ -77,7 +78,8 @@ class Inline:
         elif name == "Strikethrough":
             self.strike += 1
         elif name == "Image":
-            self.image = []
+            assert isinstance(tag, dict)
+            self.image, self.image_target = [], str(tag["Image"]["dest_url"])
         elif name == "Link":
             assert isinstance(tag, dict)
             self._open_link(tag["Link"])
@@ -92,7 +94,13 @@ class Inline:
             self.strike -= 1
         elif name == "Image":
             alt, self.image = "".join(self.image or ()), None
-            self._run(alt)
+            pictures = self.writer.pictures
+            drawn = pictures(self.image_target) if pictures else None
+            if drawn:
+                self.out.append(drawn)
+                self.wrote, self.all_bold = True, False
+            else:
+                self._run(alt)
         elif name == "Link":
             if self.linked:
                 self.out.append(x.HYPERLINK_END)

@@ -67,9 +67,14 @@ class Links:
         """The relationship id of an external hyperlink to ``target``."""
         found = self.existing.get(target) or self.added.get(target)
         if found is None:
-            while f"rId{self.lowest_free}" in self.taken:
-                self.lowest_free += 1
-            found = f"rId{self.lowest_free}"
-            self.taken.add(found)
+            found = self.reserve()
             self.added[target] = found
+        return found
+
+    def reserve(self) -> str:
+        """A new relationship id, the lowest free one (for a part the memo adds, such as a chart)."""
+        while f"rId{self.lowest_free}" in self.taken:
+            self.lowest_free += 1
+        found = f"rId{self.lowest_free}"
+        self.taken.add(found)
         return found

@@ -12,7 +12,7 @@ and its ``w:``/``r:`` prefixes are declared on the root of each part it goes int
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from docx.document import Document
@@ -79,11 +79,12 @@ class Skeleton:
     def numbering_for_memo(self) -> x.ListNumbering:
         return x.ListNumbering(self.reference.numbered, self.next_num_id)
 
-    def rels_entry(self, links: Links) -> Entry:
-        """The document part's relationships, with the memo's hyperlinks after the reference's own."""
-        if not links.added:
+    def rels_entry(self, links: Links, parts: Sequence[tuple[str, str, str]] = ()) -> Entry:
+        """The document part's relationships, with the memo's hyperlinks after the reference's own, then the parts
+        the memo adds (``(rId, type, target)``: its charts)."""
+        if not links.added and not parts:
             return self.static[self.rels_member]
-        return deflated(self.rels_member, _relationships(self.rels, links))
+        return deflated(self.rels_member, _relationships(self.rels, links, parts))
 
     def footnotes_entries(self, notes: bytes, links: Links) -> dict[str, Entry]:
         """The footnotes part and its relationships (the links in the notes)."""
@@ -93,8 +94,13 @@ class Skeleton:
             rels: deflated(rels, _relationships(self.footnotes_rels, links)) if links.added else self.static[rels],
         }
 
-    def package(self, changed: Mapping[str, Entry]) -> bytes:
-        return archive([changed.get(name) or self.static[name] for name in self.members])
+    def package(self, changed: Mapping[str, Entry], added: Mapping[str, Entry] | None = None) -> bytes:
+        """The package: the reference's members (``changed`` where the memo changes them), and the members the memo
+        adds, in the order every package is written in."""
+        if not added:
+            return archive([changed.get(name) or self.static[name] for name in self.members])
+        names = entry_order({*self.members, *added})  # [Content_Types].xml is among both
+        return archive([added.get(name) or changed.get(name) or self.static[name] for name in names])
 
 
 def prepare(data: bytes, name: str) -> Skeleton:
@@ -151,13 +157,17 @@ def _rels_of(part: Part) -> tuple[tuple[str, str, str, bool], ...]:
     return tuple((r.rId, r.reltype, r.target_ref, r.is_external) for r in part.rels.values())
 
 
-def _relationships(rels: tuple[tuple[str, str, str, bool], ...], links: Links) -> bytes:
-    """A part's relationships with the memo's new hyperlinks after its own."""
+def _relationships(
+    rels: tuple[tuple[str, str, str, bool], ...], links: Links, parts: Sequence[tuple[str, str, str]] = ()
+) -> bytes:
+    """A part's relationships: its own, then the memo's new hyperlinks, then the parts the memo adds."""
     element = CT_Relationships.new()
     for rid, kind, target, external in rels:
         element.add_rel(rid, kind, target, external)
     for target, rid in links.added.items():
         element.add_rel(rid, RT.HYPERLINK, target, True)
+    for rid, kind, target in parts:
+        element.add_rel(rid, kind, target, False)
     return serialize_part_xml(element)
 
 
