@@ -21,8 +21,9 @@ def canary(marking: Marking) -> str:
     return "CANARY" + marking.name.replace("_", "")
 
 
-def canary_brief(root: Path) -> Path:
-    """Evidence, pros, risks and description paragraphs at every marking, each carrying a canary word."""
+def canary_brief(root: Path, notes: str = "footnotes") -> Path:
+    """Evidence, pros, risks and description paragraphs at every marking, each carrying a canary word; every audience
+    has the given ``notes`` (footnotes: the claim is the text that cites it, the note shows the quote)."""
     records = "".join(
         f"""
   - id: C-{m.name}
@@ -44,7 +45,8 @@ def canary_brief(root: Path) -> Path:
         .replace("cons:\n  - {text: It costs., evidence: [E-2]}\n", f"cons:\n{cons}")
     )
     audiences = "".join(
-        f"  aud-{m.name.lower()}: {{name: {m.name}, template: options-paper.md.j2, max_marking: {m.value}}}\n"
+        f"  aud-{m.name.lower()}: {{name: {m.name}, template: options-paper.md.j2, max_marking: {m.value}, "
+        f"notes: {notes}}}\n"
         for m in LEVELS
     )
     brief = BRIEF.split("audiences:")[0] + "audiences:\n" + audiences + "memos:" + BRIEF.split("memos:")[1]
@@ -55,19 +57,23 @@ def canary_brief(root: Path) -> Path:
     return build_tree(root, {"briefgen.yaml": brief, "evidence/canaries.yaml": evidence, "options/alpha.yaml": option})
 
 
-@pytest.fixture(scope="module")
-def canaries(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return canary_brief(tmp_path_factory.mktemp("canaries"))
+NOTE_CANARIES = {"footnotes": ("quote",), "endnotes": ("claim", "quote")}  # what the options paper's notes show
+
+
+@pytest.fixture(scope="module", params=sorted(NOTE_CANARIES))
+def canaries(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    return canary_brief(tmp_path_factory.mktemp("canaries"), request.param), request.param
 
 
 @pytest.mark.parametrize("ceiling", LEVELS, ids=lambda m: m.value)
-def test_canaries_reach_exactly_the_audiences_cleared_for_them(canaries: Path, ceiling: Marking) -> None:
-    brief = load(canaries)
+def test_canaries_reach_exactly_the_audiences_cleared_for_them(canaries: tuple[Path, str], ceiling: Marking) -> None:
+    root, notes = canaries
+    brief = load(root)
     audience = f"aud-{ceiling.name.lower()}"
     text = render(brief, "test-memo", audience, "md")
     assert isinstance(text, str)
     for m in LEVELS:
-        for kind in ("pro", "con", "para", "claim"):
+        for kind in ("pro", "con", "para", *NOTE_CANARIES[notes]):
             word = canary(m) + kind
             if m <= ceiling:
                 assert word in text, f"{word} missing for {ceiling.value}"
@@ -78,16 +84,16 @@ def test_canaries_reach_exactly_the_audiences_cleared_for_them(canaries: Path, c
     assert text.rstrip().splitlines()[-1] == f"**{max(shown).value}**"
 
 
-def test_portion_marks_precede_marked_portions(canaries: Path) -> None:
-    text = render(load(canaries), "test-memo", "aud-red", "md")
+def test_portion_marks_precede_marked_portions(canaries: tuple[Path, str]) -> None:
+    text = render(load(canaries[0]), "test-memo", "aud-red", "md")
     assert isinstance(text, str)
     assert "- (TLP:AMBER) Con CANARYAMBERcon." in text
     assert "(TLP:AMBER+STRICT) Paragraph CANARYAMBERSTRICTpara." in text
     assert "- Con CANARYCLEARcon." in text  # CLEAR portions carry no mark
 
 
-def test_context_never_holds_material_above_the_audience(canaries: Path) -> None:
-    brief = load(canaries)
+def test_context_never_holds_material_above_the_audience(canaries: tuple[Path, str]) -> None:
+    brief = load(canaries[0])
     memo = brief.spec.memos[0]
     ctx = assemble(brief, memo, "aud-green", TODAY)
     assert all(e.marking <= Marking.GREEN for e in ctx.evidence.values())
@@ -134,7 +140,8 @@ def test_a_withheld_score_withholds_totals_and_ranks(tmp_path: Path) -> None:
 
 
 def test_notes_are_numbered_by_first_citation_and_list_only_cited(tmp_path: Path) -> None:
-    brief = load(build_tree(tmp_path, {}))
+    endnotes = BRIEF.replace("max_marking: TLP:AMBER+STRICT}", "max_marking: TLP:AMBER+STRICT, notes: endnotes}")
+    brief = load(build_tree(tmp_path, {"briefgen.yaml": endnotes}))
     paper = render(brief, "test-memo", "working-level", "md")
     assert isinstance(paper, str)
     notes = paper.split("## Notes", 1)[1]

@@ -180,7 +180,7 @@ def test_evidence_turning_stale_rebuilds_and_is_flagged(project: Path) -> None:
     result = build(project, as_of=later)
     assert "outputs/test-memo/working-level.md" in result.written
     paper = (project / "outputs/test-memo/working-level.md").read_text()
-    assert "grade B2; as of May 2024; *stale*" in paper and "grade B3; as of 2024.)" in paper
+    assert "E-1 (B2, *stale*): “Something happened.”" in paper and "E-2 (B3): “" in paper  # the footnotes
     assert "1 of the 2 cited records is older than 18 months and marked *stale* in the notes" in paper
 
 

@@ -144,11 +144,20 @@ def _merged(items: list[Item]) -> list[Item]:
     return [("open", "table", "") if i[:2] == ("open", "table") else i for i in out]
 
 
+def without_footnotes_and_contents(text: str) -> str:
+    """The memo without what markdown-it (no plugins, HTML off) has no reading of: the contents directive's region
+    (HTML comments) and footnotes (references and definitions), which ``test_render_docx`` tests on their own."""
+    text = re.sub(r"<!-- briefgen:contents -->.*?<!-- /briefgen:contents -->\n", "", text, flags=re.DOTALL)
+    text = re.sub(r"^\[\^\d+\]: .*\n", "", text, flags=re.MULTILINE)
+    return re.sub(r"\[\^\d+\]", "", text)
+
+
 def test_sample_memos_parse_alike() -> None:
     brief = load(REPO)
     for target in targets(brief):
         _, rendered = render_md(brief, target, dt.date(2026, 11, 23))
-        assert from_pulldown(rendered.text) == from_markdown_it(rendered.text), target
+        text = without_footnotes_and_contents(rendered.text)
+        assert from_pulldown(text) == from_markdown_it(text), target
 
 
 BITS = st.sampled_from(

@@ -259,6 +259,8 @@ def test_short_citations_keep_organisations_whole_take_short_and_read_ibid_when_
         ),
     }
     root = build_tree(tmp_path, files)
+    edit(root / "briefgen.yaml", "max_marking: TLP:AMBER}", "max_marking: TLP:AMBER, notes: endnotes}")
+    edit(root / "briefgen.yaml", "max_marking: TLP:AMBER+STRICT}", "max_marking: TLP:AMBER+STRICT, notes: endnotes}")
     edit(root / "evidence/src-one.yaml", "  publisher: An outlet\n", "  author: Jane Q. Doe and John Roe\n")
     cited = "[E-1]}\ncons"
     edit(root / "options/alpha.yaml", cited, "[E-1, E-2, G-1, O-1, G-1, E-1]}\ncons")
@@ -294,7 +296,8 @@ def _two_builds(tmp_path: Path, old: str, new: str, brief: str = BRIEF) -> tuple
     edit(root / "briefgen.yaml", old, new)
     build(root, as_of=DAY2)
     paper = (root / "outputs/test-memo/working-level.md").read_text()
-    return paper.split("What changed")[1].split("\n## ")[0] if "What changed" in paper else "", paper
+    section = "\n## What changed"  # the section, not its line in the contents
+    return paper.split(section)[1].split("\n## ")[0] if section in paper else "", paper
 
 
 MEMO_TEXT = (

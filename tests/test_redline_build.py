@@ -56,6 +56,12 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+def revise(path: Path, old: str, new: str) -> None:
+    """Revise a record's claim and its quote, which the options paper's footnote shows."""
+    edit(path, f"claim: {old}", f"claim: {new}")
+    edit(path, f'quote: "{old}', f'quote: "{new}')
+
+
 def kept(root: Path, audience: str) -> list[str]:
     folder = root / ".briefgen/history/test-memo" / audience
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
@@ -89,7 +95,7 @@ def test_only_the_last_versions_are_kept(project: Path) -> None:
 
 
 def test_build_redline_shows_exactly_the_edit_and_agrees_with_the_change_note(project: Path) -> None:
-    edit(project / "evidence/src-one.yaml", "claim: Something happened.", "claim: Something big happened.")
+    revise(project / "evidence/src-one.yaml", "Something happened.", "Something big happened.")
     result = build(project, as_of=DAY2, redline=True)
     assert "outputs/test-memo/working-level.redline.docx" in result.written
     assert "outputs/test-memo/working-level.redline.md" in result.written
@@ -101,10 +107,10 @@ def test_build_redline_shows_exactly_the_edit_and_agrees_with_the_change_note(pr
     changed = [line for line in markup.split("\n") if "{++" in line or "{--" in line]
     revision = [line for line in changed if "Version:" in line or "Revised E-1" in line or "What changed" in line]
     edits = [line for line in changed if line not in revision]
-    assert edits and all("(E-1;" in line and "{++big ++}" in line for line in edits)  # the note of E-1, one word
+    assert edits and all("E-1 (" in line and "{++big ++}" in line for line in edits)  # the note of E-1, one word
     with zipfile.ZipFile(project / "outputs/test-memo/working-level.redline.docx") as package:
-        body = package.read("word/document.xml").decode()
-    assert re.findall(r"<w:ins [^>]*><w:r><w:t[^>]*>big </w:t>", body)
+        notes = package.read("word/footnotes.xml").decode()  # E-1's claim is in its first footnote
+    assert re.findall(r"<w:ins [^>]*><w:r><w:t[^>]*>big </w:t>", notes)
 
 
 def test_a_redline_setting_on_an_audience_gives_its_outputs_redlines(project: Path) -> None:
@@ -112,7 +118,7 @@ def test_a_redline_setting_on_an_audience_gives_its_outputs_redlines(project: Pa
     (project / "briefgen.yaml").write_text(
         text.replace("template: options-paper.md.j2,", "template: options-paper.md.j2, redline: true,")
     )
-    edit(project / "evidence/src-one.yaml", "claim: Something happened.", "claim: Something big happened.")
+    revise(project / "evidence/src-one.yaml", "Something happened.", "Something big happened.")
     build(project, as_of=DAY2)
     assert sorted(p.name for p in project.glob("outputs/*/*.redline.*")) == [
         "working-level.redline.docx",
@@ -123,7 +129,7 @@ def test_a_redline_setting_on_an_audience_gives_its_outputs_redlines(project: Pa
 def test_a_version_whose_only_change_is_its_date_gets_no_redline(project: Path) -> None:
     edit(project / "briefgen.yaml", "  - id: test-memo\n", "  - id: test-memo\n    date: 2026-03-02\n")
     build(project, as_of=DAY2, redline=True)  # a new version (the date shows), no redline
-    edit(project / "evidence/src-one.yaml", "claim: Something happened.", "claim: Something big happened.")
+    revise(project / "evidence/src-one.yaml", "Something happened.", "Something big happened.")
     build(project, as_of=DAY2, redline=True)
     redline = project / "outputs/test-memo/working-level.redline.md"
     assert redline.exists()
@@ -166,24 +172,24 @@ def test_two_builds_give_byte_identical_redlines(tmp_path: Path) -> None:
         root = tmp_path / name
         build_tree(root, {"evidence/src-one.yaml": EVIDENCE})
         build(root, as_of=DAY1)
-        edit(root / "evidence/src-one.yaml", "claim: Something happened.", "claim: Something big happened.")
+        revise(root / "evidence/src-one.yaml", "Something happened.", "Something big happened.")
         build(root, as_of=DAY2, redline=True)
         outputs.append({p.name: p.read_bytes() for p in sorted(root.glob("outputs/*/*.redline.*"))})
     assert outputs[0] == outputs[1] and len(outputs[0]) == 2  # the options paper shows E-1's claim
 
 
 def test_a_redline_edited_by_hand_is_not_overwritten(project: Path) -> None:
-    edit(project / "evidence/src-one.yaml", "claim: Something happened.", "claim: Something big happened.")
+    revise(project / "evidence/src-one.yaml", "Something happened.", "Something big happened.")
     build(project, as_of=DAY2, redline=True)
     (project / "outputs/test-memo/working-level.redline.md").write_text("my notes\n")
-    edit(project / "evidence/src-one.yaml", "claim: Something big happened.", "claim: Something bigger happened.")
+    revise(project / "evidence/src-one.yaml", "Something big happened.", "Something bigger happened.")
     with pytest.raises(EditedByHand):
         build(project, as_of=DAY2, redline=True)
     assert (project / "outputs/test-memo/working-level.redline.md").read_text() == "my notes\n"
 
 
 def test_briefgen_diff_prints_writes_and_refuses(project: Path) -> None:
-    edit(project / "evidence/src-one.yaml", "claim: Something happened.", "claim: Something big happened.")
+    revise(project / "evidence/src-one.yaml", "Something happened.", "Something big happened.")
     build(project, as_of=DAY2)
     runner = CliRunner()
     shown = runner.invoke(main, ["diff", "test-memo", "working-level", "-p", str(project)])
@@ -202,8 +208,9 @@ def test_briefgen_diff_prints_writes_and_refuses(project: Path) -> None:
 def test_the_samples_redline_after_a_claim_edit_shows_it_in_libreoffice(
     tmp_path: Path, pdf_of: Callable[[bytes], str]
 ) -> None:
-    """The issue's "done when": build the sample, edit a cited record's claim, build again; the working-level
-    redline shows exactly that edit as tracked changes, and LibreOffice's PDF shows both the old and the new words."""
+    """The issue's "done when": build the sample, edit a cited record (its claim, which the change note names, and its
+    quote, which the options paper's footnote shows), build again; the working-level redline shows exactly that edit
+    as tracked changes, and LibreOffice's PDF shows both the old and the new words."""
     root = tmp_path / "sample"
     root.mkdir()
     for name in ("briefgen.yaml", "evidence", "options", "templates"):
@@ -216,22 +223,24 @@ def test_the_samples_redline_after_a_claim_edit_shows_it_in_libreoffice(
         "Russia reportedly pays Kazakhstan $115 million a year to lease Baikonur",
         "Russia reportedly pays Kazakhstan $115 million a year in rent for Baikonur",
     )
+    edit(root / "evidence/keranen-2025.yaml", "from Russia as a lease contract", "from Russia as a rent contract")
     result = build(root, as_of=DAY2)  # the sample's working-level audience has redline: true
     assert "outputs/kazakhstan-space/working-level.redline.docx" in result.written
     assert not (root / "outputs/kazakhstan-space/principal.redline.docx").exists()
     docx = (root / "outputs/kazakhstan-space/working-level.redline.docx").read_bytes()
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
-        body = package.read("word/document.xml").decode()
+        body = package.read("word/document.xml").decode() + package.read("word/footnotes.xml").decode()
     deleted = re.findall(r"<w:delText[^>]*>([^<]*)</w:delText>", body)
-    inserted = [re.sub(r"<[^>]+>", "", m) for m in re.findall(r"<w:ins [^/]*?>(.*?)</w:ins>", body)]
-    assert deleted == ["1", "to lease "]  # the version number, and the claim's words
-    assert inserted[0] == "2" and "in rent for " in inserted and any("Revised E-003" in i for i in inserted)
+    changes = re.findall(r"<w:ins [^/]*?>(.*?)</w:ins>", body.replace("<w:noBreakHyphen/>", "-"))
+    inserted = [re.sub(r"<[^>]+>", "", m) for m in changes]
+    assert deleted == ["1", "lease "]  # the version number, and the quote's word (in its footnote)
+    assert inserted[0] == "2" and "rent " in inserted and any("Revised E-003" in i for i in inserted)
     text = " ".join(pdf_of(docx).split())
-    assert "a year to lease in rent for Baikonur" in text
+    assert "as a lease rent contract" in text
 
 
 def test_briefgen_diff_between_old_versions_withholds_what_is_withheld_now(project: Path) -> None:
-    edit(project / "evidence/src-one.yaml", "claim: Something happened.", "claim: Something big happened.")
+    revise(project / "evidence/src-one.yaml", "Something happened.", "Something big happened.")
     build(project, as_of=DAY2)  # partner v2: the same benefits, E-3 still shown
     edit(project / "evidence/src-one.yaml", 'every spring."\n', 'every spring."\n    marking: TLP:AMBER\n')
     build(project, as_of=DAY2)

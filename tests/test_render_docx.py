@@ -88,18 +88,28 @@ def val(element: Any, attribute: str = "val") -> str:
 
 
 def test_headings_map_to_heading_styles_and_keep_with_next() -> None:
-    data = render("# One\n\n## Two\n\n### Three\n\n#### Four\n\n##### Five\n\nBody")
+    data = render("# One\n\n## Two\n\n# Again\n\n### Three\n\n#### Four\n\n##### Five\n\nBody")
     assert styles_of(data) == [
         ("Heading 1", "One"),
         ("Heading 2", "Two"),
+        ("Heading 1", "Again"),
         ("Heading 3", "Three"),
         ("Heading 4", "Four"),
         ("Heading 4", "Five"),
         ("Normal", "Body"),
     ]
-    for level in range(1, 5):
-        style = opened(data).styles[f"Heading {level}"]
-        assert style.paragraph_format.keep_with_next is True
+    for name in ("Title", *(f"Heading {level}" for level in range(1, 5))):
+        assert opened(data).styles[name].paragraph_format.keep_with_next is True
+
+
+def test_an_opening_level_1_heading_is_the_title_and_the_top_sections_are_heading_1() -> None:
+    data = render("**TLP:AMBER**\n\n# Memo\n\n## Summary\n\n### Detail\n\n##### Deep\n\n**TLP:AMBER**\n")
+    assert styles_of(data) == [("Title", "Memo"), ("Heading 1", "Summary"), ("Heading 2", "Detail"),
+                               ("Heading 4", "Deep")]  # fmt: skip
+    sections = render("Opening text\n\n## First\n\n### Under it\n")  # no title: the top level is still Heading 1
+    assert styles_of(sections) == [("Normal", "Opening text"), ("Heading 1", "First"), ("Heading 2", "Under it")]
+    late = render("Opening text\n\n# Not a title\n\n## Under it\n")  # a level-1 heading after text is no title
+    assert styles_of(late)[1:] == [("Heading 1", "Not a title"), ("Heading 2", "Under it")]
 
 
 def test_inline_formatting_code_and_literal_html() -> None:
@@ -369,8 +379,8 @@ def test_reference_is_reproducible_and_matches_the_committed_file() -> None:
 
 def test_reference_defines_every_required_style_and_the_page() -> None:
     document = opened(reference())
-    names = {style.name for style in document.styles}
-    assert set(REQUIRED_STYLES) <= names
+    names = {style.name.casefold() for style in document.styles}  # Word's own names: "toc 1" for TOC 1
+    assert {name.casefold() for name in REQUIRED_STYLES} <= names
     section = document.sections[0]
     assert (section.page_width, section.page_height) == (docx.shared.Inches(8.5), docx.shared.Inches(11))
     assert section.left_margin == section.right_margin == docx.shared.Inches(1)
@@ -444,9 +454,12 @@ HOSTILE = [
 
 
 def cell_and_paragraph(text: str) -> tuple[str, str]:
-    data = render(f"| a |\n|---|\n| {escape(text)} |\n\n{escape(text)}\n")
+    """The text as Word shows it in a cell and a paragraph, with straight quotes (curly ones are a house-style option)
+    and the typography that keeps words together read back as spaces and hyphens."""
+    data = render(f"| a |\n|---|\n| {escape(text)} |\n\n{escape(text)}\n", curly_quotes=False)
     document = opened(data)
-    return document.tables[0].rows[1].cells[0].text, document.paragraphs[0].text
+    cell, paragraph = document.tables[0].rows[1].cells[0].text, document.paragraphs[0].text
+    return cell.replace("\u00a0", " "), paragraph.replace("\u00a0", " ")
 
 
 @pytest.mark.parametrize("text", HOSTILE)

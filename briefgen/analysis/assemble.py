@@ -46,6 +46,7 @@ def assemble(brief: Brief, memo: Memo, audience_id: str, today: dt.date, history
         decide_by=memo.decide_by,
         audience_id=audience_id,
         audience=audience.name,
+        notes=audience.notes.value,
         max_marking=audience.max_marking,
         marking=Marking.CLEAR,
         text_marking=memo.marking,

@@ -124,6 +124,7 @@ class HeatCell(_Part):
     level: Level
     risks: tuple[str, ...]
     marking: Marking
+    options: tuple[int, ...] = ()  # the option of each risk: its number (1, 2, ...) in memo.options
 
 
 @dataclass(frozen=True, repr=False)
@@ -228,6 +229,7 @@ class MemoContext(_Part):
     decide_by: PartialDate | None
     audience_id: str
     audience: str
+    notes: str  # "footnotes" (cite() makes a Markdown footnote; Word footnotes) or "endnotes" (a notes list)
     max_marking: Marking
     marking: Marking
     text_marking: Marking  # the memo's own text (question, subject, BLUF, ...): a floor for the whole output

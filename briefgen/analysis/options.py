@@ -133,11 +133,16 @@ def heat(options: tuple[OptionView, ...], residual: bool) -> tuple[tuple[HeatCel
     for likelihood in reversed(Level):
         cells = []
         for impact in Level:
-            inside = [r for o in options for r in o.risks if _position(r, residual) == (likelihood, impact)]
-            marking = most_restrictive(r.marking for r in inside)
-            cells.append(
-                HeatCell(likelihood, impact, risk_level(likelihood, impact), tuple(r.id for r in inside), marking)
-            )
+            inside = [
+                (number, r)
+                for number, o in enumerate(options, start=1)
+                for r in o.risks
+                if _position(r, residual) == (likelihood, impact)
+            ]
+            marking = most_restrictive(r.marking for _, r in inside)
+            level = risk_level(likelihood, impact)
+            ids, numbers = tuple(r.id for _, r in inside), tuple(n for n, _ in inside)
+            cells.append(HeatCell(likelihood, impact, level, ids, marking, numbers))
         rows.append(tuple(cells))
     return tuple(rows)
 

@@ -97,7 +97,8 @@ def resolve(brief: Brief, key: str, today: dt.date) -> str:
     if kind == "reference":
         return _file(brief.root / spec.style.reference)
     if kind == "style":
-        return fingerprint({level.value: colour for level, colour in spec.style.heat.items()})
+        colours: dict[str, object] = {level.value: colour for level, colour in spec.style.heat.items()}
+        return fingerprint(colours if spec.style.curly_quotes else {**colours, "curly_quotes": False})
     raise ValueError(f"unknown dependency kind {key!r}")
 
 

@@ -145,7 +145,8 @@ def word_renderer(brief: Brief) -> WordRenderer:
     a build is rendered with one."""
     from briefgen.formats.docx.document import WordRenderer
 
-    return WordRenderer.of(reference_bytes(brief), heat_colours(brief), brief.spec.style.reference)
+    return WordRenderer.of(reference_bytes(brief), heat_colours(brief), brief.spec.style.reference,
+                           brief.spec.style.curly_quotes)  # fmt: skip
 
 
 def heat_colours(brief: Brief) -> dict[str, str]:

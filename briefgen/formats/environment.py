@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from briefgen.formats.contents import anchor_filter
 from briefgen.formats.filters import (
     escape_cell,
     escape_md,
@@ -40,5 +41,6 @@ def environment(templates: Path) -> Sandbox:
         first_sentence=first_sentence,
         percent=share_percent,
         withheld=or_withheld,
+        anchor=anchor_filter,
     )
     return env

@@ -21,6 +21,7 @@ from briefgen.analysis.memo_context import MemoContext
 from briefgen.errors import TemplateError, shown
 from briefgen.formats.charts import Chart, Charts, noting
 from briefgen.formats.citations import Citations
+from briefgen.formats.contents import contents, expand
 from briefgen.formats.environment import environment
 from briefgen.formats.faults import template_faults
 from briefgen.formats.late import SUMMARY_FIELDS, defer, new_marker, placed, render_late, splice
@@ -82,9 +83,11 @@ def _draw(
     env: Sandbox, name: str, ctx: MemoContext, extra: dict[str, Any] | None, deadline: float | None, passes: int
 ) -> Draft:
     deadline = env.begin(deadline)
-    citations = Citations(ctx.evidence)
+    citations = Citations(ctx.evidence, footnotes=ctx.notes == "footnotes")
     charts = Charts(ctx, noting(env))
-    variables = {"memo": ctx, "cite": citations.cite, "notes": citations.notes, "chart": charts.chart, **(extra or {})}
+    helpers = {"cite": citations.cite, "notes": citations.notes, "footnotes": citations.footnotes, "contents": contents,
+               "chart": charts.chart}  # fmt: skip
+    variables = {"memo": ctx, **helpers, **(extra or {})}
     marker = new_marker()
     with template_faults(name):
         template, context = open_template(env, name, variables)
@@ -148,7 +151,7 @@ def _late(draft: Draft, ctx: MemoContext) -> tuple[dict[str, str], Reads]:
 
 
 def _result(draft: Draft, ctx: MemoContext, text: str, late_reads: Reads) -> RenderedMarkdown:
-    text = _tidy(text)
+    text = expand(_tidy(text), ctx.marking.value)
     banner = text.split("\n", 1)[0]
     if not _is_banner(banner, ctx.marking):
         raise TemplateError(

@@ -239,11 +239,19 @@ class Criterion(Frozen):
     )
 
 
+class NoteStyle(StrEnum):
+    """An audience's citations: footnotes (``[^n]``; Word footnotes) or bracketed numbers and a notes list."""
+
+    FOOTNOTES = "footnotes"
+    ENDNOTES = "endnotes"
+
+
 class Audience(Frozen):
     name: ShortText
     template: Annotated[str, StringConstraints(min_length=1, max_length=255)]
     max_marking: Marking
     description: str = ""
+    notes: NoteStyle = Field(default=NoteStyle.FOOTNOTES, description="footnotes (default) or endnotes")
     redline: bool = Field(
         default=False, description="a revised output also gets <audience>.redline.docx and .redline.md"
     )

@@ -89,3 +89,4 @@ class Style(_Frozen):
 
     heat: dict[Level, HexColour] = Field(default_factory=dict, description="risk level -> cell fill RRGGBB")
     reference: Annotated[str, StringConstraints(min_length=1)] = "templates/reference.docx"
+    curly_quotes: bool = Field(default=True, description="Word output: typographic quotes and apostrophes")

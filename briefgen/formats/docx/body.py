@@ -1,25 +1,47 @@
-"""The memo body: the parser's events walked once, in order, into WordprocessingML markup. Level 1 headings use
-"Heading 1" (not "Title") so the outline keeps every heading; levels 5 and 6 use "Heading 4". A table cell reading a
-risk level ("High", or "High: R-1, R-2" in the heat matrix) gets the level's heat colour; a cell that is all bold is a
-row heading, shaded grey like the header row. Raw HTML is written as the text it is."""
+"""The memo body: the parser's events walked once, in order, into WordprocessingML markup.
+
+Headings take the outline's styles (:mod:`~briefgen.formats.docx.outline`: the memo's title in Title, its top
+sections in Heading 1), each with a bookmark; they are styled once the whole memo is read. A footnote definition is
+written into its note (:mod:`~briefgen.formats.docx.notes`), not into the body. The marking banner the Markdown opens
+and ends with is dropped: Word shows the marking in the header and footer of every page. A table cell reading a risk
+level ("High", or "High: R-1, R-2" in the heat matrix) gets the level's heat colour; a cell that is all bold is a row
+heading, shaded grey like the header row; tables with the same header row get the same column widths. A paragraph
+that is all bold (a run-in heading such as "**Pros**") or that introduces a table keeps with the block after it.
+Raw HTML is written as the text it is.
+
+**Directives** (the block-level hook): an HTML comment block ``<!-- briefgen:NAME ARGS -->`` whose NAME the writer
+has a handler for calls ``handler(writer, ARGS)`` instead of being written as text; if a matching
+``<!-- /briefgen:NAME -->`` follows, the blocks between them (what a Markdown reader sees instead: a contents list,
+an image and its table) are skipped. A handler appends markup to ``writer.out``, or reserves a place with
+:meth:`BodyWriter.later` to fill once the whole memo is read (the contents, which lists headings after it)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
-from briefgen.formats.docx import tables
+from briefgen.formats.docx import table_writer as tables
 from briefgen.formats.docx import xml as x
-from briefgen.formats.docx.links import Links, link_target
+from briefgen.formats.docx.inline import Inline
+from briefgen.formats.docx.links import Links
+from briefgen.formats.docx.notes import MARK, Notes
+from briefgen.formats.docx.outline import ContentsStyles, Outline, bookmark_end
 from briefgen.formats.docx.parse import Event
 from briefgen.formats.docx.reference import Reference
+from briefgen.formats.docx.table_writer import Cell, Table
 
-HEADER_FILL = "D9D9D9"
 BLOCK_SPACE = 120  # twips between a list or table and the next paragraph, as between body paragraphs
 _ALIGN = {"Left": "left", "Center": "center", "Right": "right"}
-_INLINE = frozenset({"Text", "Code", "InlineHtml", "FootnoteReference", "TaskListMarker", "InlineMath"})
 _INLINE_TAGS = frozenset({"Emphasis", "Strong", "Strikethrough", "Link", "Image", "Superscript", "Subscript"})
+_TEXT = frozenset({"Text", "Code", "InlineHtml"})
+_DIRECTIVE = re.compile(r"<!-- briefgen:([a-z][a-z0-9-]*)(?: (.*?))? -->")
+_TAG = re.compile(r"<[^>]+>")
+
+Directive = Callable[["BodyWriter", str], None]
+Start = tuple[int, dict[str, Any]]  # where a paragraph start is in the markup, and what it was written with
 
 
 @dataclass
@@ -30,60 +52,88 @@ class _OpenList:
     item_started: bool = False
 
 
-@dataclass
-class _Cell:
-    events: list[Event] = field(default_factory=list)
-    align: str | None = None
-
-    @property
-    def text(self) -> str:
-        return plain_text(self.events).strip()
+def _contents(writer: BodyWriter, args: str) -> None:
+    writer.later(writer.contents)
 
 
-@dataclass
-class _Table:
-    align: tuple[str | None, ...]
-    rows: list[list[_Cell]] = field(default_factory=list)
-    cell: _Cell | None = None
+DIRECTIVES: Mapping[str, Directive] = MappingProxyType({"contents": _contents})
 
 
 class BodyWriter:
     """Turns the parser's events into WordprocessingML body markup, in order."""
 
-    def __init__(self, reference: Reference, heat: Mapping[str, str], numbering: x.ListNumbering, links: Links,
-                 pictures: Callable[[str], str | None] | None = None) -> None:  # fmt: skip
-        self.reference, self.heat, self.numbering, self.links = reference, heat, numbering, links
+    def __init__(
+        self,
+        reference: Reference,
+        heat: Mapping[str, str],
+        numbering: x.ListNumbering,
+        links: Links,
+        notes: Notes,
+        *,
+        marking: str = "",
+        curly_quotes: bool = True,
+        pictures: Callable[[str], str | None] | None = None,
+        directives: Mapping[str, Directive] = DIRECTIVES,
+    ) -> None:
+        self.reference, self.heat, self.numbering, self.links, self.notes = reference, heat, numbering, links, notes
+        self.marking, self.curly_quotes, self.directives = marking.strip().upper(), curly_quotes, directives
         self.pictures = pictures  # image target → the run drawing it (a chart), or None: the image's alt text
         self.out: list[str] = []
         self.lists: list[_OpenList] = []
         self.quote_depth = 0
-        self.last_start: tuple[int, str | None, tuple[str, str] | None] = (-1, None, None)
+        self.last_start: Start | None = None  # the last paragraph opened (a list's last item gets space after)
+        self.introduces: Start | None = None  # the paragraph just written, if the next block may be a table
         self.after_table = False
         self.open_paragraph = False  # a paragraph (or heading) is open
         self.implicit = False  # ... opened for the text of a tight list item, which comes without a Paragraph
-        self.table: _Table | None = None
+        self.table: Table | None = None
         self.verbatim: list[str] | None = None  # the text of a code or HTML block, collected to its end
-        self.inline = _Inline(self)
+        self.in_note = False  # writing a footnote definition
+        self.note_mark = False  # ... whose first paragraph is still to open (it holds the note's number)
+        self.paragraph_style: str | None = None  # body paragraphs' style: Normal, or FootnoteText in a note
+        self.outline = Outline()
+        self.heading_text: list[str] | None = None  # the text of the heading being written
+        self.blocks = 0  # top-level blocks so far (the banner dropped)
+        self.last_block = (-1, "")  # where the last top-level block starts, and what it is
+        self.layouts = tables.Layouts()
+        self.skipping = ""  # "region": inside a directive's region; "end": at its end marker
+        self.finishers: list[tuple[int, Callable[[], str]]] = []
+        self.inline = Inline(self)
+        self.events: Sequence[Event] = ()
+        self.position = 0
 
-    def markup(self, events: Iterable[Event]) -> str:
-        for event in events:
-            if type(event) is str:  # "SoftBreak", "HardBreak", "Rule"
+    def markup(self, events: Sequence[Event]) -> str:
+        self.events = events
+        for position, event in enumerate(events):
+            if self.skipping:
+                self._skip(event)
+            elif type(event) is str:  # "SoftBreak", "HardBreak", "Rule"
                 if event == "Rule":
                     self._close_implicit()
+                    self._top_block("Rule")
                     self.out += (x.paragraph_start(rule_below=True), x.PARAGRAPH_END)
                 else:
                     self._inline_event(event)
-                continue
-            ((kind, value),) = event.items()
-            if kind == "Start":
-                self._start_tag(value, event)
-            elif kind == "End":
-                self._end_tag(value, event)
-            elif self.verbatim is not None:
-                self.verbatim.append(value)
             else:
-                self._inline_event(event)
-        return "".join(self.out)
+                ((kind, value),) = event.items()
+                if kind == "Start":
+                    self._start_tag(value, event)
+                elif kind == "End":
+                    self.position = position
+                    self._end_tag(value, event)
+                elif self.verbatim is not None:
+                    self.verbatim.append(value)
+                else:
+                    self._inline_event(event)
+        return self._finished()
+
+    def style(self, name: str) -> str:
+        return self.reference.style_ids[name]
+
+    def later(self, fill: Callable[[], str]) -> None:
+        """Reserve the current place in the body for markup made once the whole memo is read."""
+        self.finishers.append((len(self.out), fill))
+        self.out.append("")
 
     # --- blocks -------------------------------------------------------------------------
 
@@ -93,6 +143,10 @@ class BodyWriter:
             self._inline_event(event)
             return
         self._close_implicit()
+        if name != "FootnoteDefinition":
+            self._top_block(name)
+        if name == "Heading" and self.in_note:
+            name = "Paragraph"  # a note holds no heading
         match name:
             case "Paragraph":
                 self._block_paragraph()
@@ -100,10 +154,7 @@ class BodyWriter:
                 self.inline.reset()
             case "Heading":
                 assert isinstance(tag, dict)
-                self.after_table = False  # a heading keeps its style's own space before
-                self._start(self._style(f"Heading {min(int(tag['Heading']['level'][1:]), 4)}"))
-                self.open_paragraph = True
-                self.inline.reset()
+                self._open_heading(int(tag["Heading"]["level"][1:]))
             case "List":
                 assert isinstance(tag, dict)
                 self._open_list(tag["List"])
@@ -115,18 +166,28 @@ class BodyWriter:
                 self.verbatim = []
             case "Table":
                 assert isinstance(tag, dict)
-                self.table = _Table(tuple(_ALIGN.get(a) for a in tag["Table"]))
+                self._keep_with_next(self.introduces)
+                self.table = Table(tuple(_ALIGN.get(a) for a in tag["Table"]))
+            case "FootnoteDefinition":
+                assert isinstance(tag, dict)
+                self._open_note(str(tag["FootnoteDefinition"]))
+        self.introduces = None
 
     def _end_tag(self, tag: str | dict[str, Any], event: Event) -> None:
         name = tag if type(tag) is str else next(iter(tag))
         if name in _INLINE_TAGS or (self.table is not None and name != "Table"):
             self._inline_event(event)
             return
+        if name == "Heading" and (self.in_note or self.heading_text is None):
+            name = "Paragraph"
         match name:
-            case "Paragraph" | "Heading":
+            case "Paragraph":
                 self.inline.flush()
                 self.out.append(x.PARAGRAPH_END)
                 self.open_paragraph = False
+                self._paragraph_written()
+            case "Heading":
+                self._close_heading()
             case "Item":
                 self._close_implicit()
                 if not self.lists[-1].item_started:
@@ -137,26 +198,55 @@ class BodyWriter:
             case "BlockQuote":
                 self.quote_depth -= 1
             case "CodeBlock":
-                self._start(self._style("Code Block"))
+                self._start(self.style("Code Block"))
                 self.out += (x.run(_verbatim(self).rstrip("\n")), x.PARAGRAPH_END)
             case "HtmlBlock":
-                self._block_paragraph()  # raw HTML is text here, as in a paragraph
-                self.out += (x.run(" ".join(line.strip() for line in _verbatim(self).splitlines())), x.PARAGRAPH_END)
+                self._html_block(_verbatim(self))
             case "Table":
                 assert self.table is not None
                 rows, self.table = self.table.rows, None
                 self._table(rows)
+            case "FootnoteDefinition":
+                self._close_note()
 
-    def _style(self, name: str) -> str:
-        return self.reference.style_ids[name]
+    def _top_block(self, name: str) -> None:
+        """Count a block that starts at the top level of the body (not in a list, quote, table or note)."""
+        if not (self.lists or self.quote_depth or self.in_note or self.table is not None):
+            self.blocks += 1
+            self.last_block = (len(self.out), name)
 
     def _start(self, style_id: str | None, num: tuple[str, str] | None = None) -> None:
         """Open a paragraph, remembering where, so a list's last item can get space after; the first
         paragraph after a table gets space before, as a paragraph after a paragraph would."""
-        self.last_start = (len(self.out), style_id, num)
-        space_before = BLOCK_SPACE if self.after_table else None
+        options: dict[str, Any] = {"num": num}
+        if self.after_table:
+            options["space_before"] = BLOCK_SPACE
         self.after_table = False
-        self.out.append(x.paragraph_start(style_id, num=num, space_before=space_before))
+        self.last_start = (len(self.out), {"style_id": style_id, **options})
+        self.out.append(x.paragraph_start(style_id, **options))
+        if self.note_mark:
+            self.out.append(MARK)
+            self.note_mark = False
+
+    def _restart(self, start: Start | None, **changes: Any) -> None:
+        """Write a paragraph's start again, with ``changes`` to what it was written with."""
+        if start is not None:
+            index, options = start
+            options.update(changes)
+            self.out[index] = x.paragraph_start(**options)
+
+    def _keep_with_next(self, start: Start | None) -> None:
+        self._restart(start, keep_next=True)
+
+    def _paragraph_written(self) -> None:
+        """A run-in heading ("**Pros**") keeps with what follows; any paragraph may introduce a table."""
+        if self.inline.wrote and self.inline.all_bold:
+            self._keep_with_next(self.last_start)
+        self.introduces = self.last_start
+        index, name = self.last_block
+        if self.blocks == 1 and name == "Paragraph" and self._is_banner(index):
+            del self.out[index:]
+            self.blocks, self.introduces, self.last_start = 0, None, None
 
     def _block_paragraph(self) -> None:
         """Open a paragraph styled for where it stands: list item, block quote or body."""
@@ -164,14 +254,14 @@ class BodyWriter:
             current = self.lists[-1]
             if not current.item_started:
                 current.item_started = True
-                self._start(self._style(current.style), current.numbering)
+                self._start(self.style(current.style), current.numbering)
             else:
                 suffix = "" if current.depth == 1 else f" {current.depth}"
-                self._start(self._style(f"List Continue{suffix}"))
+                self._start(self.style(f"List Continue{suffix}"))
         elif self.quote_depth:
-            self._start(self._style("Quote"))
+            self._start(self.style("Quote"))
         else:
-            self._start(None)
+            self._start(self.paragraph_style)
 
     def _close_implicit(self) -> None:
         if self.implicit:
@@ -192,198 +282,118 @@ class BodyWriter:
     def _close_list(self) -> None:
         """Close a list; after the outermost one, space its last paragraph like body text."""
         self.lists.pop()
-        index, style_id, num = self.last_start
-        if not self.lists and index >= 0:
-            self.out[index] = x.paragraph_start(style_id, num=num, space_after=BLOCK_SPACE)
+        if not self.lists:
+            self._restart(self.last_start, space_after=BLOCK_SPACE)
 
-    # --- inline -------------------------------------------------------------------------
+    # --- headings, notes, directives ------------------------------------------------------
+
+    def _open_heading(self, level: int) -> None:
+        """A heading's style waits for the whole outline (:meth:`_finished`); its text is collected for its anchor."""
+        self.after_table = False  # a heading keeps its style's own space before
+        self.last_start = None
+        self.heading_start = len(self.out)
+        self.out.append("")
+        self.heading_text = []
+        self.heading_level = level
+        self.open_paragraph = True
+        self.inline.reset()
+
+    def _close_heading(self) -> None:
+        self.inline.flush()
+        text, self.heading_text = "".join(self.heading_text or ()), None
+        self.open_paragraph = False
+        start = self.heading_start
+        first = self.blocks == 1 and self.last_block == (start, "Heading")
+        if first and text.strip().upper() == self.marking:
+            del self.out[start:]  # a banner written as a heading
+            self.blocks = 0
+            return
+        number = self.outline.add(start, self.heading_level, text, first)
+        self.out += (bookmark_end(number), x.PARAGRAPH_END)
+
+    def _open_note(self, label: str) -> None:
+        """Write a footnote definition apart from the body, in the note style."""
+        self.saved = (self.out, self.lists, self.quote_depth, self.last_start, self.after_table)
+        self.out = self.inline.out = []
+        self.lists, self.quote_depth, self.last_start, self.after_table = [], 0, None, False
+        self.in_note = self.note_mark = True
+        self.paragraph_style = self.style("Footnote Text")
+        self.note_label = label
+
+    def _close_note(self) -> None:
+        self._close_implicit()
+        self.notes.define(self.note_label, "".join(self.out))
+        self.out, self.lists, self.quote_depth, self.last_start, self.after_table = self.saved
+        self.inline.out = self.out
+        self.in_note = self.note_mark = False
+        self.paragraph_style = None
+
+    def _html_block(self, text: str) -> None:
+        directive = _DIRECTIVE.fullmatch(text.strip())
+        handler = self.directives.get(directive.group(1)) if directive else None
+        if directive is None or handler is None or self.in_note:
+            self._block_paragraph()  # raw HTML is text here, as in a paragraph
+            self.out += (x.run(" ".join(line.strip() for line in text.splitlines())), x.PARAGRAPH_END)
+            return
+        end = f"<!-- /briefgen:{directive.group(1)} -->"
+        for event in self.events[self.position + 1 :]:
+            if type(event) is dict and event.get("Html", "").strip() == end:
+                self.skipping, self.skip_end = "region", end
+                break
+        handler(self, directive.group(2) or "")
+
+    def _skip(self, event: Event) -> None:
+        """Inside a directive's region: skip to its end marker's block, inclusive."""
+        if self.skipping == "region":
+            if type(event) is dict and event.get("Html", "").strip() == self.skip_end:
+                self.skipping = "end"
+        elif event == {"End": "HtmlBlock"}:
+            self.skipping = ""
+
+    def contents(self) -> str:
+        """The table of contents: every heading of levels 1 and 2 (the memo's title aside)."""
+        styles = ContentsStyles(self.style("TOC Heading"), tuple(self.style(f"TOC {n}") for n in (1, 2)))
+        return self.outline.contents(styles, self.curly_quotes)
+
+    def _finished(self) -> str:
+        """Drop the closing banner, style the headings, fill what waited for the whole memo."""
+        index, name = self.last_block
+        if name == "Paragraph" and index >= 0 and self._is_banner(index):
+            del self.out[index:]
+        self.outline.style(self.out, self.style)
+        for place, fill in self.finishers:
+            if place < len(self.out):
+                self.out[place] = fill()
+        return "".join(self.out) or "<w:p/>"
+
+    def _is_banner(self, index: int) -> bool:
+        """True when the markup from ``index`` is one paragraph reading the memo's marking."""
+        text = _TAG.sub("", "".join(self.out[index:]).replace("<w:noBreakHyphen/>", "-"))
+        return bool(self.marking) and text.replace("&amp;", "&").strip().upper() == self.marking
+
+    # --- inline and tables ----------------------------------------------------------------
 
     def _inline_event(self, event: Event) -> None:
         table = self.table
         if table is not None:
-            _table_event(table, event)
+            table.event(event)
             return
         if not self.open_paragraph:  # the text of a tight list item
             self._block_paragraph()
             self.open_paragraph = self.implicit = True
             self.inline.reset()
+        if self.heading_text is not None and type(event) is dict:
+            ((kind, value),) = event.items()
+            if kind in _TEXT:
+                self.heading_text.append(value)
         self.inline.event(event)
 
-    def _table(self, rows: Sequence[Sequence[_Cell]]) -> None:
-        self.last_start = (-1, None, None)  # a list ending in a table needs no extra space
-        texts = [[cell.text for cell in column] for column in zip(*rows, strict=True)]
-        widths = tables.estimated_widths(texts, self.reference.text_width, self.reference.table_em)
-        self.out.append(tables.table_start(self._style("Table Grid"), widths))
-        for index, row in enumerate(rows):
-            header = index == 0
-            self.out.append(tables.row_start(header=header))
-            style = self._style("Table Heading" if header else "Table Text")
-            for cell, width in zip(row, widths, strict=True):
-                fill = self._cell_fill(cell, header)
-                colour = None if fill in (None, HEADER_FILL) else x.text_colour_on(fill)
-                self.out += (tables.cell_start(width, fill), x.paragraph_start(style, align=cell.align))
-                self.inline.reset(colour)
-                for event in cell.events:
-                    self.inline.event(event)
-                self.inline.flush()
-                self.out += (x.PARAGRAPH_END, x.CELL_END)
-            self.out.append(x.ROW_END)
-        self.out.append(x.TABLE_END)
+    def _table(self, rows: Sequence[Sequence[Cell]]) -> None:
+        self.last_start = None  # a list ending in a table needs no extra space
+        tables.write(self, rows)
         self.after_table = True
-
-    def _cell_fill(self, cell: _Cell, header: bool) -> str | None:
-        """Grey for headings (the header row, or a cell that is all bold, such as the heat
-        matrix's likelihood labels); the level's heat colour for a level cell; else none."""
-        if header or all_bold(cell.events):
-            return HEADER_FILL
-        return self.heat.get(cell.text.partition(":")[0])  # "High" or "High: R-1, R-2"
-
-
-class _Inline:
-    """Runs (and hyperlinks) for a paragraph's inline events. Text next to raw HTML joins one run, as markdown-it
-    gave it (one text token) when it read HTML as text."""
-
-    def __init__(self, writer: BodyWriter) -> None:
-        self.writer = writer
-        self.out = writer.out
-        self.reset()
-
-    def reset(self, colour: str | None = None) -> None:
-        self.bold = self.italic = self.strike = 0
-        self.colour = colour
-        self.link_style: str | None = None
-        self.linked = False  # a hyperlink element is open
-        self.pending: list[str] = []
-        self.image: list[str] | None = None  # an image's alt text, collected: it shows as one plain run
-        self.image_target = ""  # ... unless the writer draws what the image's target stands for (a chart)
-
-    def event(self, event: Event) -> None:
-        if self.image is not None and event != {"End": "Image"}:
-            if type(event) is dict and next(iter(event)) in ("Text", "Code", "InlineHtml"):
-                self.image.append(next(iter(event.values())))
-            return
-        if type(event) is str:
-            self.flush()
-            if event == "SoftBreak":
-                self._run(" ")
-            else:
-                self.out.append(x.LINE_BREAK)
-            return
-        ((kind, value),) = event.items()
-        if kind in ("Text", "InlineHtml"):
-            self.pending.append(value)
-            return
-        self.flush()
-        if kind == "Code":
-            self._run(value, self.link_style or self.writer._style("Code Char"))
-        elif kind == "Start":
-            self._start(value)
-        elif kind == "End":
-            self._end(value)
-        else:  # anything else the parser may show (with no extension on, nothing does): as its text
-            self._run(str(value))
-
-    def _start(self, tag: str | dict[str, dict[str, str]]) -> None:
-        name = tag if type(tag) is str else next(iter(tag))
-        if name == "Strong":
-            self.bold += 1
-        elif name == "Emphasis":
-            self.italic += 1
-        elif name == "Strikethrough":
-            self.strike += 1
-        elif name == "Image":
-            assert isinstance(tag, dict)
-            self.image, self.image_target = [], str(tag["Image"]["dest_url"])
-        elif name == "Link":
-            assert isinstance(tag, dict)
-            self._open_link(tag["Link"])
-
-    def _end(self, tag: str | dict[str, object]) -> None:
-        name = tag if type(tag) is str else next(iter(tag))
-        if name == "Strong":
-            self.bold -= 1
-        elif name == "Emphasis":
-            self.italic -= 1
-        elif name == "Strikethrough":
-            self.strike -= 1
-        elif name == "Image":
-            alt, self.image = "".join(self.image or ()), None
-            pictures = self.writer.pictures
-            drawn = pictures(self.image_target) if pictures else None
-            self.out.append(drawn) if drawn else self._run(alt)
-        elif name == "Link":
-            if self.linked:
-                self.out.append(x.HYPERLINK_END)
-            self.link_style, self.linked = None, False
-
-    def _open_link(self, link: Mapping[str, object]) -> None:
-        """Open a hyperlink; an empty or unsafe target (``javascript:``...) shows its text without a link."""
-        url = str(link["dest_url"])
-        href = link_target(f"mailto:{url}" if link["link_type"] == "Email" else url)
-        if not href:
-            return
-        if href.startswith("#"):
-            self.out.append(x.hyperlink_start(anchor=href[1:]))
-        else:
-            self.out.append(x.hyperlink_start(rel_id=self.writer.links.external(href)))
-        self.link_style, self.linked = self.writer._style("Hyperlink"), True
-
-    def flush(self) -> None:
-        if self.pending:
-            text = "".join(self.pending)
-            self.pending = []
-            self._run(text)
-
-    def _run(self, text: str, style_id: str | None = None) -> None:
-        if text:
-            self.out.append(x.run(text, style_id=style_id or self.link_style, bold=self.bold > 0,
-                                  italic=self.italic > 0, strike=self.strike > 0, colour=self.colour))  # fmt: skip
 
 
 def _verbatim(writer: BodyWriter) -> str:
     text, writer.verbatim = "".join(writer.verbatim or ()), None
     return text
-
-
-def _table_event(table: _Table, event: Event) -> None:
-    """Collect a table's cells: each cell's inline events, and its alignment."""
-    if type(event) is dict:
-        ((kind, value),) = event.items()
-        if kind == "Start" and value in ("TableHead", "TableRow"):
-            table.rows.append([])
-            return
-        if kind == "Start" and value == "TableCell":
-            row = table.rows[-1]
-            table.cell = _Cell(align=table.align[len(row)] if len(row) < len(table.align) else None)
-            row.append(table.cell)
-            return
-        if kind == "End" and value in ("TableHead", "TableRow", "TableCell"):
-            table.cell = None if value == "TableCell" else table.cell
-            return
-    if table.cell is not None:
-        table.cell.events.append(event)
-
-
-def plain_text(events: Sequence[Event]) -> str:
-    """The text of inline events: text, code, raw HTML and image descriptions; a soft break is a space."""
-    parts = []
-    for event in events:
-        if event == "SoftBreak":
-            parts.append(" ")
-        elif type(event) is dict:
-            ((kind, value),) = event.items()
-            if kind in ("Text", "Code", "InlineHtml"):
-                parts.append(value)
-    return "".join(parts)
-
-
-def all_bold(events: Sequence[Event]) -> bool:
-    """True when one ``**...**`` span holds the cell's whole content."""
-    if len(events) < 3 or events[0] != {"Start": "Strong"} or events[-1] != {"End": "Strong"}:
-        return False
-    depth = 0
-    for event in events[:-1]:
-        depth += 1 if event == {"Start": "Strong"} else -1 if event == {"End": "Strong"} else 0
-        if depth == 0:
-            return False
-    return True

@@ -33,7 +33,7 @@ def add_styles(document: Document, found: dict[str, Element], missing: Iterable[
     added = []
     for name in missing:  # in STYLE_USES order: Normal, the headings, and each style after its basis
         kind, ppr, rpr, based_on = house.default_style(name)
-        style_id = _unique(name.replace(" ", ""), ids)
+        style_id = _unique(house.style_id_of(name), ids)
         basis = _basis(document, found, name, based_on)
         if name.startswith("Heading") and basis != _id(found.get("Normal")):
             rpr = _COLOUR.sub("", rpr)  # take the colour (and font) of the template's own heading
@@ -84,9 +84,11 @@ def _style_xml(kind: str, name: str, style_id: str, basis: str, ppr: str, rpr: s
     props = (f"<w:pPr>{ppr}</w:pPr>" if ppr else "") + (f"<w:rPr>{rpr}</w:rPr>" if rpr else "")
     if kind == "table":
         props = f"<w:pPr>{ppr}</w:pPr>{house.table_properties()}"
+    word_name = house.WORD_NAMES.get(name)  # a style Word knows by another name in styles.xml ("toc 1")
+    custom = "" if word_name else ' w:customStyle="1"'
     return (
-        f'<w:style {nsdecls("w")} w:type="{kind}" w:customStyle="1" w:styleId="{escape_attr(style_id)}">'
-        f'<w:name w:val="{escape_attr(name)}"/>{based}<w:qFormat/>{props}</w:style>'
+        f'<w:style {nsdecls("w")} w:type="{kind}"{custom} w:styleId="{escape_attr(style_id)}">'
+        f'<w:name w:val="{escape_attr(word_name or name)}"/>{based}<w:qFormat/>{props}</w:style>'
     )
 
 

@@ -18,6 +18,7 @@ from briefgen.formats.charts import Chart
 from briefgen.formats.docx import xml as x
 from briefgen.formats.docx.body import BodyWriter
 from briefgen.formats.docx.chart import ChartParts
+from briefgen.formats.docx.notes import Notes
 from briefgen.formats.docx.package import CONTENT_TYPES, deflated
 from briefgen.formats.docx.page import app_properties_xml, core_properties_xml, footer_markup, header_markup
 from briefgen.formats.docx.parse import events
@@ -51,6 +52,7 @@ class DocxSettings:
     created: datetime = datetime(2000, 1, 1, tzinfo=UTC)
     reference_name: str = "reference.docx"  # for error messages
     organisation: str = ""  # the Company of the document's extended properties
+    curly_quotes: bool = True  # typographic quotes and apostrophes (one memo; a renderer has its own setting)
 
 
 @dataclass(frozen=True)
@@ -59,13 +61,21 @@ class WordRenderer:
 
     skeleton: Skeleton
     heat: Mapping[str, str]  # level label -> fill, in level order
+    curly_quotes: bool = True  # the house style's typographic quotes and apostrophes
 
     @classmethod
-    def of(cls, reference: bytes, heat: Mapping[str, str], reference_name: str = "reference.docx") -> WordRenderer:
+    def of(
+        cls,
+        reference: bytes,
+        heat: Mapping[str, str],
+        reference_name: str = "reference.docx",
+        curly_quotes: bool = True,
+    ) -> WordRenderer:
         problems = _heat_problems(heat)
         if problems:
             raise RenderError("\n".join(problems))
-        return cls(prepare(reference, reference_name), {label: heat[label].upper() for label in LEVELS})
+        fills = {label: heat[label].upper() for label in LEVELS}
+        return cls(prepare(reference, reference_name), fills, curly_quotes)
 
     def render(self, markdown: str, settings: DocxSettings, charts: Sequence[Chart] = ()) -> bytes:
         """The .docx bytes of a memo, drawing ``charts`` where the Markdown has their images. Of ``settings``, the
@@ -73,12 +83,16 @@ class WordRenderer:
         if not settings.marking.strip():
             raise RenderError(_EMPTY_MARKING)
         skeleton = self.skeleton
-        numbering, links = skeleton.numbering_for_memo(), skeleton.links()
+        numbering, links, note_links = skeleton.numbering_for_memo(), skeleton.links(), skeleton.note_links()
+        styles = skeleton.reference.style_ids
+        notes = Notes(styles["Footnote Reference"], styles["Footnote Text"], note_links)
         drawn = ChartParts({c.file: c for c in charts}, links, skeleton.reference.text_width,
                            skeleton.document.member, frozenset(skeleton.members))  # fmt: skip
-        writer = BodyWriter(skeleton.reference, self.heat, numbering, links, drawn.drawing)
+        writer = BodyWriter(skeleton.reference, self.heat, numbering, links, notes, marking=settings.marking,
+                            curly_quotes=self.curly_quotes, pictures=drawn.drawing)  # fmt: skip
         body = writer.markup(events(markdown))
         changed = {
+            **skeleton.footnotes_entries(notes.part(), note_links),
             skeleton.document.member: skeleton.document.entry(body),
             skeleton.numbering.member: skeleton.numbering.entry("".join(numbering.added)),
             skeleton.rels_member: skeleton.rels_entry(links, drawn.relationships()),
@@ -97,7 +111,8 @@ def markdown_to_docx(markdown: str, settings: DocxSettings) -> bytes:
     problems = _heat_problems(settings.heat) + ([] if settings.marking.strip() else [_EMPTY_MARKING])
     if problems:
         raise RenderError("\n".join(problems))
-    return WordRenderer.of(settings.reference, settings.heat, settings.reference_name).render(markdown, settings)
+    renderer = WordRenderer.of(settings.reference, settings.heat, settings.reference_name, settings.curly_quotes)
+    return renderer.render(markdown, settings)
 
 
 _EMPTY_MARKING = "marking: expected a marking such as 'TLP:AMBER', got an empty string"

@@ -57,6 +57,7 @@ def _continue_style(name: str, depth: int) -> tuple[str, str, str]:
     return name, f'<w:spacing w:after="40"/><w:ind w:left="{360 * depth}"/>', ""
 
 
+_TOC_TABS = f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs>'
 # Paragraph styles: (name in styles.xml, pPr children, rPr children); all based on Normal.
 _PARAGRAPH_STYLES = (
     _heading(1, 240, 28),
@@ -91,6 +92,23 @@ _PARAGRAPH_STYLES = (
     ),
     ("Table Heading", "<w:keepNext/>", "<w:b/><w:bCs/>"),
     (
+        "Title",
+        '<w:keepNext/><w:keepLines/><w:spacing w:after="120"/>',
+        f'<w:b/><w:bCs/><w:color w:val="{ACCENT}"/><w:sz w:val="36"/><w:szCs w:val="36"/>',
+    ),
+    (
+        "TOC Heading",
+        '<w:keepNext/><w:keepLines/><w:spacing w:before="240" w:after="60"/>',
+        f'<w:b/><w:bCs/><w:color w:val="{ACCENT}"/><w:sz w:val="28"/><w:szCs w:val="28"/>',
+    ),
+    ("toc 1", f'{_TOC_TABS}<w:spacing w:after="40"/>', ""),
+    ("toc 2", f'{_TOC_TABS}<w:spacing w:after="40"/><w:ind w:left="360"/>', ""),
+    (
+        "footnote text",
+        '<w:spacing w:after="40" w:line="240" w:lineRule="auto"/>',
+        '<w:sz w:val="18"/><w:szCs w:val="18"/>',
+    ),
+    (
         "header",
         f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_WIDTH}"/></w:tabs>{_SINGLE}',
         '<w:sz w:val="18"/><w:szCs w:val="18"/>',
@@ -106,7 +124,21 @@ _BASED_ON = {"Table Heading": "Table Text"}
 _CHARACTER_STYLES = (
     ("Code Char", f'{_CODE_FONTS}<w:shd w:val="clear" w:color="auto" w:fill="F2F2F2"/>'),
     ("Hyperlink", '<w:color w:val="0563C1"/><w:u w:val="single"/>'),
+    ("footnote reference", '<w:vertAlign w:val="superscript"/>'),
 )
+# The built-in styles briefgen adds that Word names in lower case in styles.xml, and Word's ids for them.
+WORD_NAMES = {
+    "TOC 1": "toc 1",
+    "TOC 2": "toc 2",
+    "Footnote Text": "footnote text",
+    "Footnote Reference": "footnote reference",
+}
+_STYLE_IDS = {
+    "toc 1": "TOC1",
+    "toc 2": "TOC2",
+    "footnote text": "FootnoteText",
+    "footnote reference": "FootnoteReference",
+}
 
 _TABLE_STYLE = f"""<w:style {nsdecls("w")} w:type="table" w:styleId="TableGrid">
   <w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>
@@ -138,16 +170,22 @@ def default_style(name: str) -> tuple[str, str, str, str]:
     """briefgen's own definition of a style the renderer uses (by its UI name, "Heading 1"), for a house template
     that lacks it: (type, pPr children, rPr children, UI name of the style it is based on)."""
     for internal, ppr, rpr in _PARAGRAPH_STYLES:
-        if BabelFish.internal2ui(internal) == name:
+        if BabelFish.internal2ui(internal).casefold() == name.casefold():
             return "paragraph", ppr, rpr, _BASED_ON.get(name, "Normal")
     for char_name, rpr in _CHARACTER_STYLES:
-        if char_name == name:
+        if char_name.casefold() == name.casefold():
             return "character", "", rpr, "Default Paragraph Font"
     if name == "Normal":
         return "paragraph", "", "", ""
     if name == "Table Grid":
         return "table", _SINGLE, "", "Normal Table"
     raise KeyError(name)
+
+
+def style_id_of(name: str) -> str:
+    """The styleId Word gives the style named ``name`` in its user interface ("TOC 1" → "TOC1")."""
+    internal = WORD_NAMES.get(name, name)
+    return _STYLE_IDS.get(internal) or name.replace(" ", "")
 
 
 def table_properties() -> str:
@@ -190,7 +228,7 @@ def _add_samples(document: Document) -> None:
     document.add_paragraph("briefgen house style: restyle these in Word, then set style.reference", "Heading 1")
     for name, (kind, purpose) in STYLE_USES.items():
         if kind == "paragraph" and name not in ("Header", "Footer", "Table Text", "Table Heading"):
-            document.add_paragraph(f"{name}: {purpose}", name)
+            document.add_paragraph(f"{name}: {purpose}", WORD_NAMES.get(name, name))
     table = document.add_table(rows=2, cols=2, style="Table Grid")
     for cell, (text, name) in zip(
         table._cells,
@@ -208,7 +246,9 @@ def _add_samples(document: Document) -> None:
     paragraph.add_run("Code Char", "Code Char")
     paragraph.add_run(" for inline code, ")
     paragraph.add_run("Hyperlink", "Hyperlink")
-    paragraph.add_run(" for links. Header and Footer style the page header and footer.")
+    paragraph.add_run(" for links, ")
+    paragraph.add_run("Footnote Reference", "footnote reference")
+    paragraph.add_run(" for footnote numbers. Header and Footer style the page header and footer.")
 
 
 def _drop_extra_parts(document: Document) -> None:
@@ -248,12 +288,14 @@ def _set_styles(document: Document) -> None:
 
 
 def _style_id(name: str) -> str:
-    return BabelFish.internal2ui(name).replace(" ", "")
+    return _STYLE_IDS.get(name) or BabelFish.internal2ui(name).replace(" ", "")
 
 
 def _style_xml(kind: str, name: str, ppr: str, rpr: str, based_on: str = "", default: bool = False) -> str:
     basis = f'<w:basedOn w:val="{_style_id(based_on)}"/>' if based_on else ""
-    follow = '<w:next w:val="Normal"/>' if name.startswith("heading") or name == "Quote" else ""
+    follow = (
+        '<w:next w:val="Normal"/>' if name.startswith("heading") or name in ("Quote", "Title", "TOC Heading") else ""
+    )
     marks_default = ' w:default="1"' if default else ""
     props = (f"<w:pPr>{ppr}</w:pPr>" if ppr else "") + (f"<w:rPr>{rpr}</w:rPr>" if rpr else "")
     return (

@@ -1,5 +1,6 @@
 """Stage 4b, render: the Markdown parser for the Word stage — pulldown-cmark (Rust, through pyromark), CommonMark
-with GFM tables and strikethrough, yielding a flat stream of events that :mod:`~briefgen.formats.docx.body` walks
+with GFM tables, strikethrough and footnotes (``[^1]`` and its definition ``[^1]: …``; a reference to no definition
+is text, as in GFM), yielding a flat stream of events that :mod:`~briefgen.formats.docx.body` walks
 once.
 
 Why this parser: it parses a 75 KB options paper in about half a millisecond, some thirty times faster than
@@ -17,7 +18,7 @@ import pyromark
 
 Event = Any  # a dict of one key ({"Text": "x"}, {"Start": "Paragraph"}) or a bare string ("SoftBreak")
 
-OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
+OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH | pyromark.Options.ENABLE_FOOTNOTES
 
 
 def events(markdown: str) -> tuple[Event, ...]:

@@ -29,6 +29,7 @@ STYLE_USES: Mapping[str, tuple[str, str]] = MappingProxyType(
     {
         "Normal": ("paragraph", "body paragraphs"),
         **{f"Heading {n}": ("paragraph", f"level-{n} headings") for n in range(1, 5)},
+        "Title": ("paragraph", "the memo's title"),
         "List Bullet": ("paragraph", "bulleted lists"),
         "List Bullet 2": ("paragraph", "level-2 bulleted lists"),
         "List Bullet 3": ("paragraph", "level-3 bulleted lists"),
@@ -44,8 +45,13 @@ STYLE_USES: Mapping[str, tuple[str, str]] = MappingProxyType(
         "Table Heading": ("paragraph", "table header cells"),
         "Header": ("paragraph", "the page header"),
         "Footer": ("paragraph", "the page footer"),
+        "TOC Heading": ("paragraph", "the title of the contents"),
+        "TOC 1": ("paragraph", "level-1 entries of the contents"),
+        "TOC 2": ("paragraph", "level-2 entries of the contents"),
+        "Footnote Text": ("paragraph", "footnotes"),
         "Code Char": ("character", "inline code"),
         "Hyperlink": ("character", "links"),
+        "Footnote Reference": ("character", "footnote numbers"),
         "Table Grid": ("table", "tables"),
     }
 )

@@ -23,7 +23,7 @@ Element = Any  # lxml ships no type information; elements are lxml.etree._Elemen
 # Characters XML 1.0 forbids (C0 controls other than tab/LF/CR, lone surrogates, U+FFFE/F).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NEEDS_ESCAPING = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_TEXT_SPLIT = re.compile("([\t\n])")
+_TEXT_SPLIT = re.compile("([\t\n\u2011])")
 
 PARAGRAPH_END = "</w:p>"
 HYPERLINK_END = "</w:hyperlink>"
@@ -59,6 +59,7 @@ def paragraph_start(
     style_id: str | None = None,
     *,
     num: tuple[str, str] | None = None,
+    keep_next: bool = False,
     rule_below: bool = False,
     tabs: tuple[tuple[str, int], ...] = (),
     space_after: int | None = None,
@@ -66,10 +67,13 @@ def paragraph_start(
     align: str | None = None,
 ) -> str:
     """``<w:p>`` and its properties; ``num`` is a (numId, ilvl) pair overriding the style's
-    numbering, ``tabs`` are (``left``/``right``/``clear``..., position) pairs."""
+    numbering, ``tabs`` are (``left``/``right``/``clear``..., position) pairs; ``keep_next`` keeps the paragraph on
+    the page of the block after it."""
     props = []
     if style_id is not None:
         props.append(f'<w:pStyle w:val="{escape_attr(style_id)}"/>')
+    if keep_next:
+        props.append("<w:keepNext/>")
     if num is not None:
         props.append(f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>')
     if rule_below:
@@ -120,8 +124,9 @@ def run_properties(
 
 
 def text_content(text: str) -> str:
-    """Run content for ``text``: ``w:t`` pieces, with ``w:tab`` and ``w:br`` between them."""
-    if "\t" not in text and "\n" not in text:
+    """Run content for ``text``: ``w:t`` pieces, with ``w:tab``, ``w:br`` and ``w:noBreakHyphen`` (for U+2011, the
+    non-breaking hyphen) between them."""
+    if "\t" not in text and "\n" not in text and "\u2011" not in text:
         return f'<w:t xml:space="preserve">{escape_text(text)}</w:t>' if text else ""
     parts = []
     for piece in _TEXT_SPLIT.split(text):
@@ -129,6 +134,8 @@ def text_content(text: str) -> str:
             parts.append("<w:tab/>")
         elif piece == "\n":
             parts.append("<w:br/>")
+        elif piece == "\u2011":
+            parts.append("<w:noBreakHyphen/>")
         elif piece:
             parts.append(f'<w:t xml:space="preserve">{escape_text(piece)}</w:t>')
     return "".join(parts)
