@@ -255,3 +255,28 @@ def test_briefgen_diff_between_old_versions_withholds_what_is_withheld_now(proje
         assert b"Survey flights" not in (
             everything(written.read_bytes()) if written.suffix == ".docx" else written.read_bytes()
         )
+
+
+def test_briefgen_diff_names_no_heading_of_an_option_withheld_since(tmp_path: Path) -> None:
+    """An option raised above the audience after two versions showed it: neither the heading path the terminal diff
+    prints over a deleted block nor the newer version's own headings (``--to`` an old version) may name it."""
+    desk = "  desk: {name: Desk, template: options-paper.md.j2, max_marking: TLP:GREEN}\n"
+    brief = BRIEF.replace("audiences:\n", "audiences:\n" + desk, 1).replace(MEMO, MEMO.replace("]", ", desk]"))
+    root = build_tree(tmp_path, {"briefgen.yaml": brief})
+    edit(root / "options/beta.yaml", "title: Option beta", "title: Pelican Heron Crossing")
+    build(root, as_of=DAY1)
+    revise(root / "evidence/src-one.yaml", "Something happened.", "Something big happened.")
+    build(root, as_of=DAY2)
+    assert "Pelican Heron" in (root / ".briefgen/history/test-memo/desk/v2.md").read_text()
+    (root / "options/beta.yaml").write_text((root / "options/beta.yaml").read_text() + "marking: TLP:AMBER\n")
+    build(root, as_of=DAY2)
+    runner = CliRunner()
+    for versions in ([], ["--from", "1", "--to", "2"]):
+        for fmt in ("text", "md", "docx"):
+            args = ["diff", "test-memo", "desk", "-p", str(root), *versions, "--format", fmt]
+            result = runner.invoke(main, args)
+            assert result.exit_code == 0, result.output
+            assert "Pelican" not in result.output, (versions, fmt)
+    for written in root.glob("outputs/test-memo/desk*"):
+        data = everything(written.read_bytes()) if written.suffix == ".docx" else written.read_bytes()
+        assert b"Pelican" not in data, written.name
