@@ -128,6 +128,7 @@ def test_bibtex_names_are_split_before_latex_is_decoded(tmp_path: Path) -> None:
         ("bad.json", '[{"id": "a", "issued": {"date-parts": [[2020]]}}]', 1, "has no title"),
         ("bad.ris", RIS + "TY  - JOUR\nTI  - Never ended\n", 17, "no 'ER  - ' line ends it"),
         ("bad.ris", "AU  - Someone\nER  -\n", 1, "expected 'TY  - ' to start an entry"),
+        ("deep.json", "[\n" + "[" * 100_000 + "]" * 100_000 + "]", 2, "nested too deeply"),
     ],
 )
 def test_a_malformed_entry_is_an_error_at_its_line_and_nothing_is_written(
