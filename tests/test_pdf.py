@@ -112,7 +112,8 @@ def test_the_charts_are_drawn_where_they_stand(sample: tuple[Path, list[int]], t
     path = root / "outputs" / MEMO / "working-level.pdf"
     texts = pages(path)
     reader = pypdf.PdfReader(path)
-    for title, colour in (("Weighted comparison", (0x1F, 0x38, 0x64)), ("hold? Each weight cut and", (0xC5, 0x5A, 0x11))):
+    charts = (("Weighted comparison", (0x1F, 0x38, 0x64)), ("hold? Each weight cut and", (0xC5, 0x5A, 0x11)))
+    for title, colour in charts:
         number = next(i for i, text in enumerate(texts, 1) if title in text)
         drawn = coloured_pixels(path, number, colour, tmp_path)
         assert drawn > 300, title  # bars, not a blank box
@@ -248,3 +249,18 @@ def test_a_python_without_uno_is_one_clear_error(tmp_path: Path, monkeypatch: py
     assert result.exit_code == 1
     assert "python3-uno" in result.output and "BRIEFGEN_UNO_PYTHON" in result.output
     assert not (root / "outputs").exists()
+
+
+def test_the_sample_contents_give_the_page_each_heading_starts_on(sample: tuple[Path, list[int]]) -> None:
+    """The options paper's contents, as LibreOffice exports them, carry page numbers, and each is the page where that
+    heading's text stands (the build updates the index before export)."""
+    root, _ = sample
+    texts = [" ".join(t.split()) for t in pages(root / "outputs" / MEMO / "working-level.pdf")]
+    listed = texts[0].split("Contents", 1)[1]
+    entries = re.findall(r"([A-Z][^.]*?[^.\s])\s*\.{3,}\s*(\d+)", listed)
+    assert len(entries) >= 15, entries  # headings 1 and 2 of the options paper, each with a number
+    for heading, number in entries:
+        page = int(number)
+        assert 1 <= page <= len(texts), (heading, page)
+        body = texts[page - 1] if page > 1 else texts[0].split(entries[-1][1], 1)[1]  # past the contents on page 1
+        assert heading[-30:] in body, (heading, page)
