@@ -294,7 +294,11 @@ def diff(
     if result.text is not None:
         from rich.console import Console
 
-        Console(highlight=False, soft_wrap=True).print(result.text)
+        console = Console(highlight=False, soft_wrap=True)
+        if console.is_terminal:
+            console.print(result.text)
+        else:  # a file or a pipe shows no strike-through: the words deleted and inserted would run together
+            click.echo(result.plain, nl=False)
     _echo(str(result))
 
 

@@ -200,3 +200,39 @@ def test_an_unknown_format_is_a_clear_error(tmp_path: Path) -> None:
     root = build_tree(tmp_path / "brief", {})
     code, out = run_import(root, str(write(tmp_path, "refs.txt", "x")))
     assert code == 1 and "expected a .bib, .json (CSL-JSON) or .ris file" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("refs.bib", "@misc{clerk2026, author = {{Riverton City Clerk}}, title = {Council minutes}, year = 2026}\n"),
+        (
+            "refs.json",
+            json.dumps(
+                [
+                    {
+                        "id": "clerk2026",
+                        "title": "Council minutes",
+                        "issued": {"date-parts": [[2026]]},
+                        "author": [{"literal": "Riverton City Clerk"}],
+                    }
+                ]
+            ),
+        ),
+        (
+            "refs.ris",
+            "TY  - GEN\nID  - clerk2026\nAU  - Riverton City Clerk\nTI  - Council minutes\nPY  - 2026\nER  -\n",
+        ),
+    ],
+)
+def test_an_organisation_the_export_marks_is_cited_whole_in_short_notes(tmp_path: Path, name: str, text: str) -> None:
+    """ "{Riverton City Clerk}" reads like a person's name (no word of it says organisation), so the short citation
+    cut it to "Clerk 2026"; the export says it is an organisation, and the import writes the short form whole."""
+    from briefgen.analysis.sources import short_citation
+
+    root = build_tree(tmp_path / "brief", {})
+    assert run_import(root, str(write(tmp_path, name, text)))[0] == 0
+    assert short_citation(load(root), "clerk2026") == "Riverton City Clerk 2026"
+    people = "@misc{doe2026, author = {Doe, Jane}, title = {A note}, year = 2026}\n"
+    assert run_import(root, str(write(tmp_path, "people.bib", people)))[0] == 0
+    assert "short" not in source_of(root, "doe2026.yaml")  # people keep the derived short form: "Doe 2026"

@@ -88,6 +88,16 @@ def test_template_messages_use_the_memos_words(tmp_path: Path, expression: str, 
     assert "briefgen." not in out and "View" not in out and "MemoContext" not in out
 
 
+def test_citing_a_record_no_portion_cites_says_what_a_template_may_cite(tmp_path: Path) -> None:
+    """E-3 is TLP:CLEAR, so "not available to this audience" sent the author looking at markings; the memo cannot
+    cite it because no portion of the memo or its options does."""
+    extra = "  - {id: E-3, claim: Uncited., quote: Uncited., credibility: 2, as_of: 2024-05}\n"
+    root = build_tree(tmp_path, {"evidence/src-one.yaml": EVIDENCE + extra})
+    edit(root / "templates/partner.md.j2", "{% block body %}", "{% block body %}\nSee{{ cite(['E-3']) }}.\n")
+    out = expect_error(root, r"^templates/partner\.md\.j2:\d+: template: .*cite\(\): evidence 'E-3' is not one")
+    assert "portions cite" in out and "not available" not in out
+
+
 def test_a_block_no_parent_has_is_an_error_at_its_line(tmp_path: Path) -> None:
     root = with_template(tmp_path, "principal.md.j2", "{% block body %}", "{% block bodyy %}")
     expect_error(root, r"^templates/principal\.md\.j2:\d+: template: block 'bodyy' is not in base\.md\.j2.*'body'\?")

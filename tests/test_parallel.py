@@ -101,6 +101,27 @@ def test_a_template_error_in_a_worker_is_the_serial_builds_error(tmp_path: Path)
     assert snapshot(root) == before
 
 
+def test_every_failing_output_is_reported_at_once_serial_or_pooled(tmp_path: Path) -> None:
+    """Two broken templates: the build names both (each message once, though four memos use each), as check does,
+    with one job or two, and writes nothing."""
+    root = project(tmp_path)
+    for name, field in (("partner", "nope"), ("principal", "neither")):
+        (root / "templates" / f"{name}.md.j2").write_text(
+            '{% extends "base.md.j2" %}{% block body %}{{ ' + field + " }}{% endblock %}"
+        )
+    before = snapshot(root)
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(main, ["build", "-p", str(root), "-j", jobs])
+        assert result.exit_code == 1, result.output
+        lines = result.output.strip().splitlines()
+        assert sorted(line.split(":", 1)[0] for line in lines[:-1]) == [
+            "templates/partner.md.j2",
+            "templates/principal.md.j2",
+        ], result.output
+        assert lines[-1].startswith("2 errors"), result.output
+    assert snapshot(root) == before
+
+
 def test_a_worker_that_dies_is_one_clean_error_and_nothing_is_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -112,7 +112,8 @@ def test_the_charts_are_drawn_where_they_stand(sample: tuple[Path, list[int]], t
     path = root / "outputs" / MEMO / "working-level.pdf"
     texts = pages(path)
     reader = pypdf.PdfReader(path)
-    for title, colour in (("Weighted comparison", (0x1F, 0x38, 0x64)), ("hold? Each weight cut and", (0xC5, 0x5A, 0x11))):
+    charts = (("Weighted comparison", (0x1F, 0x38, 0x64)), ("hold? Each weight cut and", (0xC5, 0x5A, 0x11)))
+    for title, colour in charts:
         number = next(i for i, text in enumerate(texts, 1) if title in text)
         drawn = coloured_pixels(path, number, colour, tmp_path)
         assert drawn > 300, title  # bars, not a blank box
@@ -248,3 +249,64 @@ def test_a_python_without_uno_is_one_clear_error(tmp_path: Path, monkeypatch: py
     assert result.exit_code == 1
     assert "python3-uno" in result.output and "BRIEFGEN_UNO_PYTHON" in result.output
     assert not (root / "outputs").exists()
+
+
+def test_the_sample_contents_give_the_page_each_heading_starts_on(sample: tuple[Path, list[int]]) -> None:
+    """The options paper's contents, as LibreOffice exports them, carry page numbers, and each is the page where that
+    heading's text stands (the build updates the index before export)."""
+    root, _ = sample
+    texts = [" ".join(t.split()) for t in pages(root / "outputs" / MEMO / "working-level.pdf")]
+    listed = texts[0].split("Contents", 1)[1]
+    entries = re.findall(r"([A-Z][^.]*?[^.\s])\s*\.{3,}\s*(\d+)", listed)
+    assert len(entries) >= 15, entries  # headings 1 and 2 of the options paper, each with a number
+    for heading, number in entries:
+        page = int(number)
+        assert 1 <= page <= len(texts), (heading, page)
+        body = texts[page - 1] if page > 1 else texts[0].split(entries[-1][1], 1)[1]  # past the contents on page 1
+        assert heading[-30:] in body, (heading, page)
+
+
+def test_a_revised_principal_memo_with_its_change_note_is_still_one_page(tmp_path: Path) -> None:
+    """Version 2 adds a "What changed" paragraph (two changes and a count of the rest): the action memo keeps room
+    for it on its one page."""
+    _office_or_skip()
+    root = tmp_path / "brief"
+    root.mkdir()
+    for name in ("briefgen.yaml", "evidence", "options", "templates"):
+        copy = shutil.copytree if (REPO / name).is_dir() else shutil.copy2
+        copy(REPO / name, root / name)
+    build(root, fmt="md", as_of=AS_OF)
+    evidence = root / "evidence" / "keranen-2025.yaml"
+    text = evidence.read_text(encoding="utf-8")
+    evidence.write_text(text.replace("credibility: 2", "credibility: 3"), encoding="utf-8")  # every record regraded
+    for option in (root / "options").glob("*.yaml"):  # ... and every option retitled: five changes, the longest
+        option.write_text(re.sub(r"(?m)^title: (.*)$", r"title: \1, as revised in review", option.read_text()))
+    build(root, fmt="pdf", as_of=AS_OF + dt.timedelta(days=2))
+    (page,) = (" ".join(text.split()) for text in pages(root / "outputs" / MEMO / "principal.pdf"))
+    assert "What changed" in page and "more (see the options paper)" in page
+    assert "Prepared by" in page  # the memo's last line
+
+
+def test_a_pdf_longer_than_its_audience_allows_stops_the_build(tmp_path: Path) -> None:
+    """``max_pages``: checked where LibreOffice lays the memo out; a longer PDF is one error line naming the setting
+    in briefgen.yaml, exit 1, and nothing is written (not even the Markdown)."""
+    _office_or_skip()
+    long_brief = BRIEF.replace("template: partner.md.j2, max_marking: TLP:GREEN}",
+                               "template: partner.md.j2, max_marking: TLP:GREEN, max_pages: 1}")  # fmt: skip
+    long_page = "{% extends 'partner.md.j2' %}{% block body %}{{ super() }}\n" + "\n\n".join(
+        f"Paragraph {n} of a memo too long for one page." for n in range(80)
+    ) + "\n{% endblock %}\n"  # fmt: skip
+    root = build_tree(tmp_path, {"briefgen.yaml": long_brief, "templates/long.md.j2": long_page})
+    (root / "briefgen.yaml").write_text(long_brief.replace("template: partner.md.j2", "template: long.md.j2"))
+    result = CliRunner().invoke(main, ["build", "-p", str(root), "--format", "pdf"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    line = next(n for n, text in enumerate(long_brief.splitlines(), 1) if "max_pages" in text)
+    assert re.search(rf"^briefgen.yaml:{line}: audiences.partner.max_pages: .*partner.pdf runs to [2-9] pages",
+                     result.output, re.MULTILINE), result.output  # fmt: skip
+    assert not (root / "outputs").exists()
+    (root / "briefgen.yaml").write_text(long_brief.replace("max_pages: 1", "max_pages: 4").replace(
+        "template: partner.md.j2", "template: long.md.j2"))  # fmt: skip
+    result = CliRunner().invoke(main, ["build", "-p", str(root), "--format", "pdf"])
+    assert result.exit_code == 0, result.output
+    assert len(pages(root / "outputs" / "test-memo" / "partner.pdf")) in (2, 3, 4)

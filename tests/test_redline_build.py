@@ -195,6 +195,7 @@ def test_briefgen_diff_prints_writes_and_refuses(project: Path) -> None:
     shown = runner.invoke(main, ["diff", "test-memo", "working-level", "-p", str(project)])
     assert shown.exit_code == 0, shown.output
     assert "version 1 → 2" in shown.output and "big" in shown.output
+    assert "{+big +}" in shown.output  # not a terminal: the change is marked, not only styled
     written = runner.invoke(main, ["diff", "test-memo", "working-level", "-p", str(project), "--format", "docx"])
     assert written.exit_code == 0, written.output
     path = project / "outputs/test-memo/working-level.v1-v2.redline.docx"

@@ -129,6 +129,15 @@ def test_critic_markup_of_a_one_word_edit_marks_that_word() -> None:
     assert re.findall(r"\{(--|\+\+)(.*?)(--|\+\+)\}", markup) == [("--", "115", "--"), ("++", "120", "++")]
 
 
+def test_a_changed_number_is_one_change_not_digits_either_side_of_its_point() -> None:
+    old = "# Paper\n\n| Option | Rank 1 | Score |\n|---|---|---|\n| Alpha | 5.5% | 3.50 |\n\nCosts 1,200 dollars.\n"
+    new = old.replace("5.5%", "0.1%").replace("3.50", "3.70").replace("1,200", "1,900")
+    markup = critic_markup(redline(old, new))
+    assert "| {--5.5--}{++0.1++}% | {--3.50--}{++3.70++} |" in markup
+    assert "Costs {--1,200--}{++1,900++} dollars." in markup
+    assert accept(markup) == _normal(new) and reject(markup) == _normal(old)
+
+
 def test_a_reordered_risk_is_one_row_deleted_and_one_inserted() -> None:
     old = sample_markdown()
     markup = critic_markup(redline(old, edits()["row moved"](old)))

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from briefgen.errors import RenderError
+from briefgen.formats.docx import tables
 from briefgen.formats.docx.document import DEFAULT_HEAT, REQUIRED_STYLES, DocxSettings, markdown_to_docx
 from briefgen.formats.docx.house import build_reference_docx
 from briefgen.formats.docx.reference import open_reference
@@ -304,6 +305,37 @@ def test_column_widths_sum_to_the_total_and_respect_minimums(columns: list[tuple
     assert sum(widths) == total
     if sum(minimums) <= total:
         assert all(width >= low - 1 for width, low in zip(widths, minimums, strict=True))
+
+
+def test_a_header_of_many_words_wraps_further_rather_than_break_a_word() -> None:
+    """The options paper's contributions table: eight columns of short numbers under headers of up to seven words.
+    Holding every header to two lines left the columns' minimums wider than the page, and every column was cut
+    below its longest word ("influenc" / "e" in LibreOffice); a header takes three lines before a word breaks."""
+    headers = [
+        "Option",
+        "Regional influence",
+        "Value to Kazakhstan",
+        "Low risk of Russian or Chinese reaction",
+        "Feasibility and speed",
+        "Low cost to the US",
+        "Legal and sanctions compliance",
+        "Weighted score",
+    ]
+    options = [
+        "Maintain current engagement and monitor",
+        "Support Kazakhstan's civil space program outside Baikonur",
+        "Negotiate a commercial launch agreement at the Baiterek complex",
+        "Back a multilateral platform at Baikonur for debris, planetary defence and training",
+    ]
+    rows = [f"| {o} | 0.60 | 0.25 | 0.60 | 0.50 | 0.50 | 0.50 | 2.95 |" for o in options]
+    markdown = "\n".join([f"| {' | '.join(headers)} |", "|---" * len(headers) + "|", *rows]) + "\n"
+    grid = [int(w) for w in xpath(part_xml(render(markdown), "word/document.xml"), "//w:gridCol/@w:w")]
+    em = 180  # the reference's Table Text, 9 pt
+    columns = [[o, *["0.60"] * 7] for o in options]
+    for index, (width, header) in enumerate(zip(grid, headers, strict=True)):
+        cells = [row[index] for row in columns]
+        words = [*(tables._ems(w) * 1.1 for w in header.split()), *(tables._ems(w) for c in cells for w in c.split())]
+        assert width >= max(words) * em + tables.CELL_PADDING - 1, (header, width)
 
 
 # --- header, footer, properties -----------------------------------------------------

@@ -132,10 +132,12 @@ SAMPLES = [
 
 def test_hostile_data_stays_literal_in_every_audience(tmp_path: Path) -> None:
     text = " ".join(SAMPLES[:6])
+    title = "Alpha " + " ".join(SAMPLES[9:])  # Markdown syntax in a field every audience shows
     option = (
         OPTION.format(id="alpha")
         .replace("It helps.", f"'{text}'")
         .replace("summary: The alpha option.", f"summary: '{' '.join(SAMPLES[6:])}'")
+        .replace("title: Option alpha", f"title: '{title}'")
     )
     root = build_tree(tmp_path, {"options/alpha.yaml": option})
     brief = load(root)
@@ -145,6 +147,7 @@ def test_hostile_data_stays_literal_in_every_audience(tmp_path: Path) -> None:
         seen = plain_text(markdown)
         if audience == "working-level":
             assert text in seen, audience
-        if audience == "principal":
-            assert " ".join(SAMPLES[6:]) in seen
+            assert " ".join(SAMPLES[6:]) in seen  # the summary (the principal memo shows titles only)
+        if audience in ("principal", "working-level"):
+            assert title in seen, audience
         assert "49" not in seen

@@ -214,8 +214,9 @@ def test_change_note_says_how_the_figures_moved(tmp_path: Path) -> None:
     assert "- Option beta now first in 33% of weightings, was 0%" in paper
     assert "- Option gamma now first in 0% of weightings, was 40%" in paper
     assert (
-        "- Smallest single-weight change that changes the top option: now a 44% cut in the weight on influence "
-        "(Option beta level), was a 33% cut in the weight on influence (Option gamma level)"
+        # the criterion by its name, as the memo prints it ("Regional influence"), not by its id ("influence")
+        "- Smallest single-weight change that changes the top option: now a 44% cut in the weight on Regional "
+        "influence (Option beta level), was a 33% cut in the weight on Regional influence (Option gamma level)"
     ) in paper
     partner = (root / "outputs/test-memo/partner.md").read_text()
     assert "weightings" not in partner
@@ -227,7 +228,7 @@ def test_change_note_says_how_the_figures_moved(tmp_path: Path) -> None:
     changed = paper.split("## What changed", 1)[1].split("\n## ", 1)[0]
     assert "now first in" not in changed
     assert "Smallest single-weight change that changes the top option: now a 52% cut" in changed
-    assert "was a 44% cut in the weight on influence (Option beta level)" in changed
+    assert "was a 44% cut in the weight on Regional influence (Option beta level)" in changed
 
 
 def test_a_change_of_settings_rebuilds_what_shows_the_figures(tmp_path: Path) -> None:

@@ -133,10 +133,12 @@ def change_note(
     titles: dict[str, str],
     claims: dict[str, str],
     seen: Visible | None = None,
+    criteria: Mapping[str, str] | None = None,
 ) -> tuple[str, ...]:
     """One line per change, in a stable order: the memo's own text, records (with a count of what is now
     withheld), risks, ranks, options. ``claims`` gives the current claim of records the new revision shows;
-    ``seen`` says what the audience may see now (without it, nothing is taken to be withheld)."""
+    ``seen`` says what the audience may see now (without it, nothing is taken to be withheld); ``criteria`` the
+    criteria's names by id, as the memo prints them."""
     withheld = seen.withheld if seen else (lambda kind, ident: False)
     lines = [
         f"{label} revised"
@@ -178,11 +180,13 @@ def change_note(
         for o in sorted(new.options.keys() & old.options.keys())
         if old.options[o] != new.options[o]
     ]
-    lines += _sensitivity_lines(old.sensitivity, new.sensitivity, titles)
+    lines += _sensitivity_lines(old.sensitivity, new.sensitivity, titles, criteria or {})
     return tuple(lines) or ("Wording or layout revised; no change to evidence, risk levels or ranks",)
 
 
-def _sensitivity_lines(old: Mapping[str, int], new: Mapping[str, int], titles: Mapping[str, str]) -> list[str]:
+def _sensitivity_lines(
+    old: Mapping[str, int], new: Mapping[str, int], titles: Mapping[str, str], criteria: Mapping[str, str]
+) -> list[str]:
     """How the figures moved, if both revisions showed them: "X now first in 64% of weightings, was 71%"."""
     if "shown" not in old or "shown" not in new:
         return []
@@ -194,8 +198,8 @@ def _sensitivity_lines(old: Mapping[str, int], new: Mapping[str, int], titles: M
     was, now = _flip(old), _flip(new)
     if was != now:
         lines.append(
-            f"Smallest single-weight change that changes the top option: now {_flip_text(now, titles)}, "
-            f"was {_flip_text(was, titles)}"
+            f"Smallest single-weight change that changes the top option: now {_flip_text(now, titles, criteria)}, "
+            f"was {_flip_text(was, titles, criteria)}"
         )
     return lines
 
@@ -204,14 +208,13 @@ def _flip(figures: Mapping[str, int]) -> tuple[str, int] | None:
     return next(((k, v) for k, v in sorted(figures.items()) if k.startswith("flip:")), None)
 
 
-def _flip_text(flip: tuple[str, int] | None, titles: Mapping[str, str]) -> str:
+def _flip_text(flip: tuple[str, int] | None, titles: Mapping[str, str], criteria: Mapping[str, str]) -> str:
     if flip is None:
         return "none"
     (key, value) = flip
     _, criterion, direction, challenger = key.split(":", 3)
-    return (
-        f"{a_or_an(f'{value}%')} {direction} in the weight on {criterion} ({titles.get(challenger, challenger)} level)"
-    )
+    name, rival = criteria.get(criterion, criterion), titles.get(challenger, challenger)
+    return f"{a_or_an(f'{value}%')} {direction} in the weight on {name} ({rival} level)"
 
 
 def _short(claim: str) -> str:

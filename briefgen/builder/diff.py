@@ -42,6 +42,7 @@ class DiffResult:
     text: Text | None = None  # the changes, for the terminal
     written: str | None = None  # the redline file written
     changes: int = 0  # blocks changed
+    plain: str = ""  # the changes with [-deleted-] and {+inserted+} marks, for output that shows no style
 
     def __str__(self) -> str:
         if self.written:
@@ -76,7 +77,8 @@ def diff(
         hidden = red.withheld(a.provenance)
         found = redline(a.markdown, newer_text, hidden.covers if hidden else None, red.ids(a))
         title = f"{memo_id}/{audience_id}: version {a.version} → {b.version}"
-        return DiffResult(a.version, b.version, console_text(found, title), None, found.changes)
+        plain = console_text(found, title, marks=True).plain
+        return DiffResult(a.version, b.version, console_text(found, title), None, found.changes, plain)
     return _write(root, red, target, a, b, newer_text, fmt)
 
 

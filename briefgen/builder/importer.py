@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from briefgen.analysis.sources import short_author
 from briefgen.builder.safe_paths import write_inside
 from briefgen.errors import BriefgenError, InputError, Problem, shown
 from briefgen.inputs.bibliography import CITATION_FIELDS, Citation, format_of, parse_citations
@@ -148,13 +149,22 @@ def _create(
     rel = f"{EVIDENCE_DIR}/{c.id}.yaml"
     if (folder / f"{c.id}.yaml").exists() or (folder / f"{c.id}.yaml").is_symlink():
         return Problem(import_path, c.line, "id", f"{rel} exists and holds another source: rename the entry {c.id!r}")
-    source = {"id": c.id, **_citation_fields(c), "reliability": "F"}
+    source = {"id": c.id, **_citation_fields(c), **_short(c), "reliability": "F"}
     header = (
         f"# Imported from {Path(import_path).name}. Grade the source (reliability A-F; F until judged), set its\n"
         "# marking if it is not TLP:CLEAR, name its text in file: so quotes can be verified, and add records.\n"
     )
     text = header + _dump({"source": _ordered(source)}) + "records: []\n"
     return _invalid(rel, text, import_path, c) or Change(rel, c.id, "create", ("source",), text.encode("utf-8"))
+
+
+def _short(c: Citation) -> dict[str, str]:
+    """``short:`` for a source whose one author the export marks as an organisation ("{Riverton City Clerk}") but
+    whose name reads like a person's: without it the short citation would be cut to the last word ("Clerk 2026")."""
+    author = c.fields.get("author", "")
+    if not author or c.organisations != (author,) or short_author(author) == author:
+        return {}
+    return {"short": f"{author} {c.fields['published'][:4]}"}
 
 
 def _citation_fields(c: Citation) -> dict[str, Any]:
@@ -171,6 +181,7 @@ _ORDER = (
     "title",
     "author",
     "publisher",
+    "short",
     "published",
     "url",
     "doi",

@@ -2,8 +2,9 @@
 starts with the brief, the compiled templates and the prepared Word reference already in memory and parses nothing.
 
 The result is the serial build's, byte for byte: outcomes come back in plan order, the progress bar advances in that
-order, and the first output (in that order) that fails stops the build with the error the serial build would raise —
-nothing is written, since writing starts only after every output is rendered. A worker that dies (killed, out of
+order, and every output is rendered even when one fails, so that the build reports each failing output's error (in
+plan order, each distinct message once), as the serial build does — nothing is written, since writing starts only
+after every output is rendered. A worker that dies (killed, out of
 memory) is one clean RenderError. A worker's render runs in its main thread, so the render deadline's timer signal
 works there as in a serial build."""
 
@@ -18,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from briefgen.errors import RenderError
+from briefgen.errors import BriefgenError, RenderError, TemplateError
 
 POOL_MIN_STEPS = 8  # fewer outputs render faster than the workers start
 
@@ -47,8 +48,33 @@ def render_all(
     """``render`` of each step, in order; on ``jobs`` processes when there are enough steps to gain from it."""
     workers = min(default_jobs() if jobs is None else jobs, len(steps))
     if workers < 2 or len(steps) < POOL_MIN_STEPS or "fork" not in multiprocessing.get_all_start_methods():
-        return [render(step) for step in (progress(steps) if progress else steps)]
+        failures, results = Failures(), []
+        for step in progress(steps) if progress else steps:
+            try:
+                results.append(render(step))
+            except (TemplateError, RenderError) as exc:
+                failures.add(exc)
+        failures.raise_any()
+        return results
     return _in_pool(steps, render, workers, progress, describe)
+
+
+class Failures:
+    """The outputs' errors, collected so that a build reports every failing output at once, not one per run."""
+
+    def __init__(self) -> None:
+        self.errors: list[BriefgenError] = []
+
+    def add(self, exc: BriefgenError) -> None:
+        self.errors.append(exc)
+
+    def raise_any(self) -> None:
+        """The one error as it was raised, or all of them as one RenderError (one line each, each message once)."""
+        messages = list(dict.fromkeys(str(exc) for exc in self.errors))
+        if len(messages) == 1:
+            raise self.errors[0]
+        if messages:
+            raise RenderError("\n".join(messages))
 
 
 def _in_pool(
@@ -79,6 +105,7 @@ def _collected(
     describe: Callable[[S], str],
 ) -> list[R]:
     results: list[R] = []
+    failures = Failures()
     positions = {id(step): index for index, step in enumerate(steps)}
     for step in progress(steps) if progress else steps:
         index = positions[id(step)]
@@ -89,9 +116,13 @@ def _collected(
                 f"a render worker stopped unexpectedly (killed, or out of memory) before {describe(step)} was rendered"
             )
             raise RenderError(f"{message}; nothing was written") from None
+        if not ok and isinstance(value, TemplateError | RenderError):
+            failures.add(value)
+            continue
         if not ok:
             raise value
         results.append(value)
+    failures.raise_any()
     return results
 
 

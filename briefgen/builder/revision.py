@@ -79,7 +79,7 @@ def render_step(
     revised = entry is not None and (text_digest != entry.digests.get("content") or moved(entry.snapshot, seen))
     if entry is not None and step.content_may_change and revised:
         now = visible(brief, memo.options, body.ctx, entry.snapshot.records)
-        note = change_note(entry.snapshot, seen, _titles(brief), _claims(brief, seen), now)
+        note = change_note(entry.snapshot, seen, _titles(brief), _claims(brief, seen), now, _criteria(brief))
         history = History(entry.version + 1, first_day, note)
         first, rendered = rendered, finish(body, revise(body.ctx, memo, history))
         text_digest = digest(rendered.text.encode("utf-8"))
@@ -189,6 +189,10 @@ def _date(text: str | None) -> PartialDate | None:
 def _claims(brief: Brief, seen: Snapshot) -> dict[str, str]:
     """The claims a change note may quote: of the records the memo now shows (not a copy of every claim)."""
     return {record_id: brief.records[record_id].claim for record_id in seen.records}
+
+
+def _criteria(brief: Brief) -> dict[str, str]:
+    return {criterion.id: criterion.name for criterion in brief.spec.criteria}
 
 
 def _titles(brief: Brief) -> dict[str, str]:

@@ -19,6 +19,7 @@ from briefgen.builder.outputs import OUTPUTS_DIR, Format, Target, formats_for, i
 from briefgen.builder.plan import Plan, Step, current_inputs, files_of, nothing_to_do, plan, selected
 from briefgen.builder.safe_paths import Project
 from briefgen.builder.write import ANY, Writes, tidy, write_build
+from briefgen.errors import RenderError
 from briefgen.inputs.load import TEMPLATES_DIR, ProjectFiles
 from briefgen.inputs.project import project_root
 from briefgen.inputs.scales import reference_date
@@ -83,6 +84,7 @@ def build(
             return BuildResult((), tuple(work.unchanged()), _planned(work), True)
         office = _office(work)  # before anything is rendered: a build that cannot make its PDFs stops here
         outcomes = _pdfs(_render(brief, work, today, progress, jobs), office)
+        _fit_pages(brief, outcomes)
         complete = memo is None and audience is None and fmt is None
         writes = _writes(brief, files, cache, manifest, inputs, work, outcomes, today, complete, force)
         done = write_build(root, writes)
@@ -184,6 +186,26 @@ def _pdfs(outcomes: dict[Target, Outcome | None], office: Office | None) -> dict
     pdfs = to_pdf([o.pdf_from or b"" for _, o in waiting], [o.pdf_date or dt.date(2000, 1, 1) for _, o in waiting],
                   office)  # fmt: skip
     return {**outcomes, **{t: with_pdf(o, t, pdf) for (t, o), pdf in zip(waiting, pdfs, strict=True)}}
+
+
+def _fit_pages(brief: Brief, outcomes: dict[Target, Outcome | None]) -> None:
+    """A PDF made longer than its audience's ``max_pages`` stops the build before anything is written."""
+    from briefgen.formats.pdf import page_count
+
+    problems = []
+    for target, outcome in outcomes.items():
+        limit = brief.spec.audiences[target.audience_id].max_pages
+        pdf = outcome.files.get(target.path("pdf")) if outcome is not None and limit else None
+        if pdf is None or limit is None:
+            continue
+        pages = page_count(pdf)
+        if pages > limit:
+            doc, audience = brief.files.brief, target.audience_id
+            where = f"{doc.path}:{doc.line_of(('audiences', audience, 'max_pages'))}: audiences.{audience}.max_pages"
+            laid_out = f"{target.path('pdf')} runs to {pages} pages as LibreOffice lays it out"
+            problems.append(f"{where}: {laid_out}, and the audience allows {limit}; shorten what its template shows")
+    if problems:
+        raise RenderError("\n".join(problems))
 
 
 def _writes(

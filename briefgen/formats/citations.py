@@ -86,7 +86,10 @@ class Citations:
 
     def number(self, record_id: str) -> int:
         if record_id not in self.evidence:
-            raise SecurityError(f"cite(): evidence {record_id!r} is not available to this audience")
+            raise SecurityError(
+                f"cite(): evidence {record_id!r} is not one this memo may cite for this audience: a template cites "
+                "the records the memo's and its options' portions cite, up to the audience's marking"
+            )
         if self.closed and record_id not in self.numbers:
             raise SecurityError(
                 f"cite(): {record_id!r} is cited first in a block rendered last (banner, header, footer or "

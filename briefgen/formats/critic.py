@@ -353,10 +353,13 @@ def changed_blocks(red: MarkdownRedline) -> Iterator[RedBlock]:
 
 
 _STYLES = {"equal": "", "delete": "red strike", "insert": "green underline", "withheld": "red strike"}
+# Where no style can show (output to a file or a pipe): git's --word-diff=plain marks, as verify prints its diffs.
+_MARKS = {"equal": ("", ""), "delete": ("[-", "-]"), "insert": ("{+", "+}"), "withheld": ("[-", "-]")}
 
 
-def console_text(red: MarkdownRedline, title: str) -> Text:
-    """The changed blocks under their headings, deletions struck through in red, insertions underlined in green."""
+def console_text(red: MarkdownRedline, title: str, marks: bool = False) -> Text:
+    """The changed blocks under their headings, deletions struck through in red, insertions underlined in green;
+    with ``marks``, each change also between ``[-…-]`` or ``{+…+}``, for output that shows no style."""
     from rich.text import Text
 
     out = Text(title + "\n", style="bold")
@@ -369,7 +372,8 @@ def console_text(red: MarkdownRedline, title: str) -> Text:
         for index, cell in enumerate(block.cells):
             out.append("|" if index else "")
             for segment in cell:
-                out.append(_safe(segment.text), style=_STYLES[segment.mark])
+                before, after = _MARKS[segment.mark] if marks else ("", "")
+                out.append(before + _safe(segment.text) + after, style=_STYLES[segment.mark])
         out.append(_safe(block.tail) + "\n")
     if shown is None:
         out.append("no change\n", style="dim")

@@ -21,7 +21,9 @@ Op = Literal["equal", "delete", "insert"]
 Pair = tuple[int | None, int | None]
 Score = Callable[[int, int], float]  # (old index, new index); None on one side: deleted or inserted
 
-_WORDS = re.compile(r"\w+(?:[-'’]\w+)*\s*|[^\w\s]\s*|\s+")
+# A number with decimal or thousands separators is one token ("5.5", "1,200"), so 5.5% → 0.1% is one change of
+# the number, not "{--5--}{++0++}.{--5--}{++1++}%"; then words, hyphenated ones whole; single marks; spaces.
+_WORDS = re.compile(r"(?:\d+(?:[.,]\d+)+|\w+(?:[-'’]\w+)*)\s*|[^\w\s]\s*|\s+")
 _LETTERS = re.compile(r"\w+")
 PAIRING = 0.5  # blocks between matches are paired when at least this share of their words agree
 _DP_CELLS = 40_000  # beyond this many (old × new) blocks between two matches, pairing looks ahead, not at all pairs

@@ -132,3 +132,15 @@ def stable(pdf: bytes, day: dt.date) -> bytes:
     ident = hashlib.md5(blank, usedforsecurity=False).hexdigest().upper().encode()
     data = _ID.sub(b"/ID [ <" + ident + b">\n<" + ident + b"> ]", data, count=1)
     return _CHECKSUM.sub(b"/DocChecksum /" + ident, data, count=1)
+
+
+def page_count(pdf: bytes) -> int:
+    """The pages of a PDF LibreOffice made (a RenderError if it cannot be read as one)."""
+    import io
+
+    import pypdf
+
+    try:
+        return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    except (pypdf.errors.PyPdfError, ValueError, KeyError) as exc:
+        raise RenderError(f"LibreOffice made a PDF that cannot be read: {type(exc).__name__}") from None

@@ -25,6 +25,7 @@ class Citation:
     id: str
     fields: dict[str, str]  # title, author, publisher, published, url, doi: those the entry has
     extra: dict[str, Any] = field(default_factory=dict)
+    organisations: tuple[str, ...] = ()  # the authors the export marks as organisations, not people
 
 
 def format_of(name: str) -> str | None:
@@ -48,7 +49,14 @@ def parse_citations(text: str, kind: str, path: str) -> list[Citation]:
     return citations
 
 
-def _entry(path: str, line: int, key: str | None, fields: dict[str, str], extra: dict[str, Any]) -> Citation | Problem:
+def _entry(
+    path: str,
+    line: int,
+    key: str | None,
+    fields: dict[str, str],
+    extra: dict[str, Any],
+    organisations: tuple[str, ...] = (),
+) -> Citation | Problem:
     """A citation from normalised fields, or the problem that makes it unusable."""
     fields = {k: " ".join(v.split()) for k, v in fields.items() if v and v.strip()}
     if "title" not in fields:
@@ -65,7 +73,7 @@ def _entry(path: str, line: int, key: str | None, fields: dict[str, str], extra:
     doi = fields.get("doi")
     if doi:
         fields["doi"] = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", doi, flags=re.IGNORECASE)
-    return Citation(line, ident, fields, extra)
+    return Citation(line, ident, fields, extra, tuple(" ".join(o.split()) for o in organisations if o.strip()))
 
 
 def _make_id(key: str | None, fields: dict[str, str]) -> str | None:
@@ -114,16 +122,18 @@ def _bibtex(text: str, path: str) -> Iterator[Citation | Problem]:
         yield Problem(path, line, "", f"malformed BibTeX entry: {shown(first[0])}")
     for entry in library.entries:
         raw = {k.lower(): str(f.value) for k, f in entry.fields_dict.items()}
+        names = _split_names(raw.pop("author", ""))
         fields = {
             "title": _latex(raw.pop("title", "")),
-            "author": join_names([_bib_name(n) for n in _split_names(raw.pop("author", ""))]),
+            "author": join_names([_bib_name(n) for n in names]),
             "publisher": next((_latex(raw.pop(k)) for k in _BIB_OUTLET if k in raw), ""),
             "url": raw.pop("url", ""),
             "doi": raw.pop("doi", ""),
             "published": _bib_date(raw),
         }
         extra = {"type": entry.entry_type, **{k: _latex(v) for k, v in raw.items()}}
-        yield _entry(path, (entry.start_line or 0) + 1, entry.key, fields, extra)
+        organisations = tuple(_bib_name(n) for n in names if _braced(n))
+        yield _entry(path, (entry.start_line or 0) + 1, entry.key, fields, extra, organisations)
 
 
 def _bib_date(raw: dict[str, str]) -> str:
@@ -149,9 +159,14 @@ def _split_names(value: str) -> list[str]:
     return [n.strip() for n in names if n.strip()]
 
 
+def _braced(name: str) -> bool:
+    """'{OECD Secretariat}': a name BibTeX keeps whole, an organisation's."""
+    return name.startswith("{") and name.endswith("}") and _balanced(name[1:-1])
+
+
 def _bib_name(name: str) -> str:
     """'{OECD Secretariat}' → 'OECD Secretariat'; 'Keranen, Christopher S.' → 'Christopher S. Keranen'."""
-    if name.startswith("{") and name.endswith("}") and _balanced(name[1:-1]):
+    if _braced(name):
         return _latex(name[1:-1])
     parts = _top_level_split(name, ",")
     if len(parts) >= 2:
@@ -199,9 +214,10 @@ def _csl(text: str, path: str) -> Iterator[Citation | Problem]:
             yield Problem(path, line, "", f"expected a CSL-JSON item (an object), got {shown(item)}")
             continue
         raw = dict(item)
+        names = [n for n in raw.pop("author", []) if isinstance(n, dict)]
         fields = {
             "title": _text(raw.pop("title", "")),
-            "author": join_names([_csl_name(n) for n in raw.pop("author", []) if isinstance(n, dict)]),
+            "author": join_names([_csl_name(n) for n in names]),
             "publisher": _text(raw.pop("container-title", "")) or _text(raw.pop("publisher", "")),
             "url": _text(raw.pop("URL", "")),
             "doi": _text(raw.pop("DOI", "")),
@@ -209,7 +225,8 @@ def _csl(text: str, path: str) -> Iterator[Citation | Problem]:
         }
         raw.pop("publisher", None)
         key = _text(raw.pop("id", "")) or None
-        yield _entry(path, line, key, fields, {k: _extra(v) for k, v in raw.items()})
+        organisations = tuple(_csl_name(n) for n in names if "literal" in n)
+        yield _entry(path, line, key, fields, {k: _extra(v) for k, v in raw.items()}, organisations)
 
 
 def _json_items(text: str, path: str) -> Iterator[tuple[int, object]]:
@@ -302,7 +319,8 @@ def _ris(text: str, path: str) -> Iterator[Citation | Problem]:
         }
         raw.pop("unknown_tag", None)
         key = raw.pop("id", None)
-        yield _entry(path, line, key, fields, {k: _extra(v) for k, v in raw.items()})
+        organisations = tuple(a for a in authors if isinstance(a, str) and "," not in a)
+        yield _entry(path, line, key, fields, {k: _extra(v) for k, v in raw.items()}, organisations)
 
 
 def _ris_entries(text: str, path: str) -> Iterator[tuple[int, str | Problem]]:

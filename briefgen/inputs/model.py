@@ -258,6 +258,9 @@ class Audience(Frozen):
     formats: Annotated[tuple[OutputFormat, ...], AfterValidator(formats_listed)] = Field(
         default=DEFAULT_FORMATS, description="what a build writes for this audience (--format overrides)"
     )
+    max_pages: int | None = Field(
+        default=None, ge=1, le=1000, description="the most pages its PDF may run to (checked where a PDF is made)"
+    )
 
 
 class Judgment(Frozen):

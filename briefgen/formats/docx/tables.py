@@ -28,6 +28,10 @@ CELL_PADDING = 2 * 72 + 36  # the reference's Table Grid cell margins, plus slac
 SHORT_CELL = 12  # characters; a cell this short, such as "Very High", stays on one line
 CROWDED_SHARE = 0.6  # short cells stay whole while the columns' minimums take at most this share of the width
 LONGEST_WORD_KEPT = 1800  # twips; a longer word may break rather than widen its column
+# A header row takes at most 2 lines while the columns' minimums fit the width; else 3; else (0) as many as its
+# words need: a header of many words wraps further rather than squeeze every column below its longest word
+# ("influenc" / "e" in the options paper's contributions table).
+HEADER_LINES = (2, 3, 0)
 
 
 def table_start(style_id: str, widths: Sequence[int]) -> str:
@@ -68,6 +72,10 @@ def estimated_widths(columns: Sequence[Sequence[str]], total: int, em: int) -> l
     measured = [[_measure(text) for text in texts] for texts in columns]
     whole = _limits(measured, em, keep_short=True)
     limits = whole if sum(whole[0]) <= total * CROWDED_SHARE else _limits(measured, em, keep_short=False)
+    for lines in HEADER_LINES[1:]:  # a header may take more lines before any word is broken mid-word
+        if sum(limits[0]) <= total:
+            break
+        limits = _limits(measured, em, keep_short=False, header_lines=lines)
     demands = [sum(m[0] for m in texts[1:]) / max(len(texts) - 1, 1) for texts in measured]
     return column_widths(*limits, total, demands)
 
@@ -76,13 +84,16 @@ def estimated_widths(columns: Sequence[Sequence[str]], total: int, em: int) -> l
 _Measure = tuple[float, float, bool]
 
 
-def _limits(columns: Sequence[Sequence[_Measure]], em: int, keep_short: bool) -> tuple[list[int], list[int]]:
+def _limits(
+    columns: Sequence[Sequence[_Measure]], em: int, keep_short: bool, header_lines: int = HEADER_LINES[0]
+) -> tuple[list[int], list[int]]:
     minimums, maximums = [], []
     for texts in columns:
         widths = [(line, line if keep_short and short else word) for line, word, short in texts]
         widths[0] = (widths[0][0] * _BOLD_FACTOR, widths[0][1] * _BOLD_FACTOR)
         maximums.append(int(max(line for line, _ in widths) * em) + CELL_PADDING)
-        longest = max(max(unbreakable for _, unbreakable in widths), widths[0][0] / 2)  # a header takes ≤ 2 lines
+        header = widths[0][0] / header_lines if header_lines else 0.0  # a header takes at most that many lines
+        longest = max(max(unbreakable for _, unbreakable in widths), header)
         minimums.append(min(int(longest * em), LONGEST_WORD_KEPT) + CELL_PADDING)
     return minimums, maximums
 
