@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import docx
 import pytest
 from briefs import OPTION, build_tree
 from click.testing import CliRunner
@@ -151,3 +153,28 @@ def test_hostile_data_stays_literal_in_every_audience(tmp_path: Path) -> None:
         if audience in ("principal", "working-level"):
             assert title in seen, audience
         assert "49" not in seen
+
+
+lines_and_controls = st.text(alphabet=st.sampled_from(list("ab #->1.|*[^]:\\\r\n\x1b\x07\x0b\x0c\x85\t")), max_size=40)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(lines_and_controls)
+def test_escaped_text_with_carriage_returns_and_controls_makes_no_block_and_no_control(text: str) -> None:
+    """A value's carriage return ends a line as a line feed does (CommonMark), so "\\r# x" was a heading in Word and
+    HTML; and a control character, which Word and HTML drop, reached the Markdown (an escape acting on a terminal)."""
+    escaped = escape_md(text)
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", escaped), repr(escaped)
+    blocks = {t.type for t in MarkdownIt("commonmark").parse(escaped) if t.nesting >= 0 and t.level == 0}
+    assert blocks <= {"paragraph_open"}, (repr(text), blocks)
+
+
+def test_a_carriage_return_in_a_value_makes_no_heading_in_word(tmp_path: Path) -> None:
+    summary = 'summary: "The beta option.\\r# Injected heading\\r\\r- injected item\\x1b[31m"\n'
+    option = OPTION.format(id="beta").replace("summary: The beta option.\n", summary)
+    root = build_tree(tmp_path, {"options/beta.yaml": option})
+    assert CliRunner().invoke(main, ["build", "-p", str(root)]).exit_code == 0
+    document = docx.Document(str(root / "outputs/test-memo/working-level.docx"))
+    styles = {p.style.name for p in document.paragraphs if "Injected" in p.text or "injected item" in p.text}
+    assert styles and not any(name.startswith(("Heading", "List", "Title")) for name in styles), styles
+    assert "\x1b" not in (root / "outputs/test-memo/working-level.md").read_text()
