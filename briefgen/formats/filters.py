@@ -20,6 +20,9 @@ _LINE_START = re.compile(r"^(\s*(?:[0-9]+(?=[.)]))?)([-+=>#.)])", re.MULTILINE)
 _LINE_BREAK = re.compile(r"\r\n?")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+# A value is one paragraph: a blank line in it would end the footnote, list item or quote the template put it in
+# (a source title's would leave the rest of every note citing it as stray paragraphs at the end of the memo).
+_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
 
 
 # A value a template may not print: None is what a field holds when it is withheld from the audience (a total, a
@@ -36,6 +39,7 @@ def escape_md(value: object) -> str:
     if value is None:
         raise ValueError(NONE_PRINTED)
     text = _INDENT.sub("", _CONTROL.sub("", _LINE_BREAK.sub("\n", str(value))))
+    text = _BLANK_LINES.sub("\n", text.strip("\n"))
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return _LINE_START.sub(r"\1\\\2", text)
 
