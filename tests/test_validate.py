@@ -252,6 +252,15 @@ def test_a_footnote_in_an_option_description_is_refused(tmp_path: Path, text: st
     expect_error(root, r"^options/alpha\.yaml:\d+: description: paragraph \d: footnote '\[\^\w+\]' would take")
 
 
+@pytest.mark.parametrize("text", ["Open text.\n\n  **TLP:CLEAR**", "TLP:GREEN", "Open text.\n\n  _tlp: clear_"])
+def test_a_description_paragraph_that_is_only_a_marking_is_refused(tmp_path: Path, text: str) -> None:
+    """The description is Markdown printed as it stands: a paragraph reading **TLP:CLEAR** would stand in an AMBER
+    memo as a banner of its own, in the middle of it."""
+    option = OPTION.format(id="alpha").replace("summary: The alpha option.\n", DESCRIPTION.format(text=text))
+    root = build_tree(tmp_path, {"options/alpha.yaml": option})
+    expect_error(root, r"^options/alpha\.yaml:\d+: description: paragraph \d: a marking alone in a paragraph")
+
+
 def test_escaped_footnote_characters_in_a_description_are_text(tmp_path: Path) -> None:
     option = OPTION.format(id="alpha").replace(
         "summary: The alpha option.\n", DESCRIPTION.format(text="Regex \\[^a-z] is text.")
