@@ -176,8 +176,9 @@ def test_a_carriage_return_in_a_value_makes_no_heading_in_word(tmp_path: Path) -
     root = build_tree(tmp_path, {"options/beta.yaml": option})
     assert CliRunner().invoke(main, ["build", "-p", str(root)]).exit_code == 0
     document = docx.Document(str(root / "outputs/test-memo/working-level.docx"))
-    styles = {p.style.name for p in document.paragraphs if "Injected" in p.text or "injected item" in p.text}
-    assert styles and not any(name.startswith(("Heading", "List", "Title")) for name in styles), styles
+    found = [p for p in document.paragraphs if "Injected" in p.text or "injected item" in p.text]
+    styles = {p.style.name if p.style else "" for p in found}
+    assert found and not any(str(name).startswith(("Heading", "List", "Title")) for name in styles), styles
     assert "\x1b" not in (root / "outputs/test-memo/working-level.md").read_text()
 
 
