@@ -198,3 +198,30 @@ def test_a_named_pipe_where_a_dropped_output_was_is_left_alone(tmp_path: Path) -
     result = CliRunner().invoke(main, ["build", "-p", str(root)])  # would block forever reading the pipe
     assert result.exit_code == 0, result.output
     assert (root / "outputs/test-memo/partner.md").exists()
+
+
+# ---------------------------------------------------------------- bookkeeping nested too deeply for json
+
+DEEP_JSON = "[" * 100_000 + "]" * 100_000  # json raises RecursionError, not ValueError
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        ".briefgen/manifest.json",
+        ".briefgen/cache.json",
+        ".briefgen/pending.json",
+        ".briefgen/history/test-memo/partner/v1.json",
+    ],
+)
+def test_bookkeeping_nested_too_deeply_is_read_as_damaged(tmp_path: Path, name: str) -> None:
+    root = build_tree(tmp_path, {})
+    assert CliRunner().invoke(main, ["build", "-p", str(root)]).exit_code == 0
+    (root / name).write_text(DEEP_JSON)
+    revised = BRIEF.replace("question: Should we cooperate?", "question: Should we cooperate now?")
+    (root / "briefgen.yaml").write_text(revised)  # the partner memo shows it: a new version, and its redline
+    for args in (["check"], ["build", "--redline"], ["diff", "test-memo", "partner"]):
+        result = CliRunner().invoke(main, [*args, "-p", str(root)])
+        assert "internal error" not in result.output, (args, result.output)
+        # a manifest read as absent starts the versions again: diff may find nothing to compare (exit 1)
+        assert result.exit_code in ((0, 1) if args[0] == "diff" else (0,)), (args, result.output)

@@ -201,3 +201,27 @@ def test_style_export_writes_every_style_and_works_as_a_reference(tmp_path: Path
     build_with(tmp_path, target.read_bytes())
     assert CliRunner().invoke(main, ["style", "export", "--force", str(target)]).exit_code == 0
     assert build(tmp_path / "brief", as_of=dt.date(2025, 6, 10)).written == ()  # the same file: nothing to redo
+
+
+@pytest.mark.parametrize("kind", ["link", "dangling link", "named pipe", "hard link"])
+def test_style_export_force_writes_through_no_link_and_into_no_special_file(tmp_path: Path, kind: str) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me\n")
+    target = tmp_path / "house.docx"
+    if kind == "link":
+        target.symlink_to(outside)
+    elif kind == "dangling link":
+        target.symlink_to(tmp_path / "nothing")
+    elif kind == "named pipe":
+        os.mkfifo(target)
+    else:
+        os.link(outside, target)
+    result = CliRunner().invoke(main, ["style", "export", "--force", str(target)])
+    assert outside.read_text() == "keep me\n"
+    assert not (tmp_path / "nothing").exists()
+    if kind == "hard link":  # a regular file: replaced by a new one, its other name keeping its bytes
+        assert result.exit_code == 0, result.output
+        assert target.read_bytes()[:2] == b"PK"
+    else:
+        assert result.exit_code == 1, result.output
+        assert f"{target}: is a" in result.output and "Traceback" not in result.output

@@ -174,3 +174,21 @@ def test_an_html_page_edited_by_hand_is_not_overwritten(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert re.search(r"outputs/test-memo/partner\.html: edited by hand", result.output), result.output
     assert (root / MEMO / "partner.html").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_format_an_audience_no_longer_lists_leaves_no_stale_page_above_its_marking(tmp_path: Path) -> None:
+    """The working level's page showed an AMBER record; the audience is lowered to GREEN and its formats drop html:
+    the page left from before would hold what the audience may no longer see, beside a CLEAR memo. The next build
+    removes it (as it removes the outputs of an audience that left the brief), unless it was edited by hand."""
+    wl = "  working-level: {name: Desk officers, template: options-paper.md.j2, max_marking: TLP:AMBER+STRICT}\n"
+    listed = wl.replace("}", ", formats: [md, docx, html]}")
+    lowered = wl.replace("TLP:AMBER+STRICT}", "TLP:GREEN}")
+    root = build_tree(tmp_path, {"briefgen.yaml": BRIEF.replace(wl, listed)})
+    build(root)
+    assert "Something else happened" in (root / MEMO / "working-level.html").read_text()
+    (root / "briefgen.yaml").write_text(BRIEF.replace(wl, lowered))
+    result = build(root)
+    assert f"{MEMO}/working-level.html" in result.removed
+    assert not (root / MEMO / "working-level.html").exists()
+    for path in (root / "outputs").rglob("*.*"):
+        assert b"Something else happened" not in path.read_bytes(), path

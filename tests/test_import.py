@@ -128,6 +128,7 @@ def test_bibtex_names_are_split_before_latex_is_decoded(tmp_path: Path) -> None:
         ("bad.json", '[{"id": "a", "issued": {"date-parts": [[2020]]}}]', 1, "has no title"),
         ("bad.ris", RIS + "TY  - JOUR\nTI  - Never ended\n", 17, "no 'ER  - ' line ends it"),
         ("bad.ris", "AU  - Someone\nER  -\n", 1, "expected 'TY  - ' to start an entry"),
+        ("deep.json", "[\n" + "[" * 100_000 + "]" * 100_000 + "]", 2, "nested too deeply"),
     ],
 )
 def test_a_malformed_entry_is_an_error_at_its_line_and_nothing_is_written(
@@ -235,3 +236,19 @@ def test_an_organisation_the_export_marks_is_cited_whole_in_short_notes(tmp_path
     people = "@misc{doe2026, author = {Doe, Jane}, title = {A note}, year = 2026}\n"
     assert run_import(root, str(write(tmp_path, "people.bib", people)))[0] == 0
     assert "short" not in source_of(root, "doe2026.yaml")  # people keep the derived short form: "Doe 2026"
+
+
+def test_an_entry_named_like_a_record_is_refused_not_written(tmp_path: Path) -> None:
+    """Ids are one namespace across sources and records: a source 'E-1' beside the record E-1 would leave the
+    project failing check."""
+    root = build_tree(tmp_path / "brief", {})
+    before = snapshot(root)
+    entry = [{"id": "E-1", "title": "A report named like a record", "issued": {"date-parts": [[2024]]}}]
+    code, out = run_import(root, str(write(tmp_path, "refs.json", json.dumps(entry))))
+    assert code == 1 and "'E-1' is the id of a record in evidence/src-one.yaml" in out, out
+    assert snapshot(root) == before
+    assert run_check_code(root) == 0
+
+
+def run_check_code(root: Path) -> int:
+    return CliRunner().invoke(main, ["check", "-p", str(root)]).exit_code

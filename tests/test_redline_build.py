@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from briefs import BRIEF, EVIDENCE, REPO, build_tree
+from briefs import BRIEF, EVIDENCE, OPTION, REPO, build_tree
 from click.testing import CliRunner
 
 from briefgen.builder.run import build
@@ -256,3 +256,53 @@ def test_briefgen_diff_between_old_versions_withholds_what_is_withheld_now(proje
         assert b"Survey flights" not in (
             everything(written.read_bytes()) if written.suffix == ".docx" else written.read_bytes()
         )
+
+
+def test_briefgen_diff_names_no_heading_of_an_option_withheld_since(tmp_path: Path) -> None:
+    """An option raised above the audience after two versions showed it: neither the heading path the terminal diff
+    prints over a deleted block nor the newer version's own headings (``--to`` an old version) may name it."""
+    desk = "  desk: {name: Desk, template: options-paper.md.j2, max_marking: TLP:GREEN}\n"
+    brief = BRIEF.replace("audiences:\n", "audiences:\n" + desk, 1).replace(MEMO, MEMO.replace("]", ", desk]"))
+    root = build_tree(tmp_path, {"briefgen.yaml": brief})
+    edit(root / "options/beta.yaml", "title: Option beta", "title: Pelican Heron Crossing")
+    build(root, as_of=DAY1)
+    revise(root / "evidence/src-one.yaml", "Something happened.", "Something big happened.")
+    build(root, as_of=DAY2)
+    assert "Pelican Heron" in (root / ".briefgen/history/test-memo/desk/v2.md").read_text()
+    (root / "options/beta.yaml").write_text((root / "options/beta.yaml").read_text() + "marking: TLP:AMBER\n")
+    build(root, as_of=DAY2)
+    runner = CliRunner()
+    for versions in ([], ["--from", "1", "--to", "2"]):
+        for fmt in ("text", "md", "docx"):
+            args = ["diff", "test-memo", "desk", "-p", str(root), *versions, "--format", fmt]
+            result = runner.invoke(main, args)
+            assert result.exit_code == 0, result.output
+            assert "Pelican" not in result.output, (versions, fmt)
+    for written in root.glob("outputs/test-memo/desk*"):
+        data = everything(written.read_bytes()) if written.suffix == ".docx" else written.read_bytes()
+        assert b"Pelican" not in data, written.name
+
+
+def test_an_option_raised_leaves_none_of_its_scores_totals_or_ranks_in_the_redline(tmp_path: Path) -> None:
+    """The comparison matrix's rows name no option: once a third option is raised above the audience, the deleted
+    rows showed its scores, its weighted total and its rank, and the old ranks and sensitivity figures computed with
+    it. A version that showed ranks or figures resting on an option withheld since has every deleted word withheld."""
+    desk = "  desk: {name: Desk, template: options-paper.md.j2, max_marking: TLP:GREEN, redline: true}\n"
+    brief = BRIEF.replace("audiences:\n", "audiences:\n" + desk, 1).replace(MEMO, MEMO.replace("]", ", desk]"))
+    brief = brief.replace("options: [alpha, beta]", "options: [alpha, beta, gamma]")
+    gamma = OPTION.format(id="gamma").replace("score: 4,", "score: 1,").replace("score: 2,", "score: 5,")
+    root = build_tree(tmp_path, {"briefgen.yaml": brief, "options/gamma.yaml": gamma})
+    build(root, as_of=DAY1)
+    assert "**2.60**" in (root / "outputs/test-memo/desk.md").read_text()  # gamma: 0.6 × 1 + 0.4 × 5
+    (root / "options/gamma.yaml").write_text(gamma + "marking: TLP:AMBER\n")
+    build(root, as_of=DAY2)
+    redlines = sorted(root.glob("outputs/test-memo/desk.redline.*"))
+    assert len(redlines) == 2
+    for path in redlines:
+        data = everything(path.read_bytes()) if path.suffix == ".docx" else path.read_bytes()
+        assert b"2.60" not in data and b"gamma" not in data, path.name
+    shown = CliRunner().invoke(main, ["diff", "test-memo", "desk", "-p", str(root)])
+    assert shown.exit_code == 0 and "2.60" not in shown.output, shown.output
+    memo = (root / "outputs/test-memo/desk.md").read_text()  # its change note: no old figure computed with gamma
+    assert "gamma" not in memo and ", was " not in memo
+    assert "2 items withheld at a higher marking" in memo  # gamma and its risk

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
+import docx
 import pytest
-from briefs import OPTION, build_tree
+from briefs import EVIDENCE, OPTION, build_tree
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -151,3 +154,42 @@ def test_hostile_data_stays_literal_in_every_audience(tmp_path: Path) -> None:
         if audience in ("principal", "working-level"):
             assert title in seen, audience
         assert "49" not in seen
+
+
+lines_and_controls = st.text(alphabet=st.sampled_from(list("ab #->1.|*[^]:\\\r\n\x1b\x07\x0b\x0c\x85\t")), max_size=40)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(lines_and_controls)
+def test_escaped_text_with_carriage_returns_and_controls_makes_no_block_and_no_control(text: str) -> None:
+    """A value's carriage return ends a line as a line feed does (CommonMark), so "\\r# x" was a heading in Word and
+    HTML; and a control character, which Word and HTML drop, reached the Markdown (an escape acting on a terminal)."""
+    escaped = escape_md(text)
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", escaped), repr(escaped)
+    blocks = [t.type for t in MarkdownIt("commonmark").parse(escaped) if t.nesting >= 0 and t.level == 0]
+    assert blocks in ([], ["paragraph_open"]), (repr(text), blocks)  # one paragraph: it stays in its list item
+
+
+def test_a_carriage_return_in_a_value_makes_no_heading_in_word(tmp_path: Path) -> None:
+    summary = 'summary: "The beta option.\\r# Injected heading\\r\\r- injected item\\x1b[31m"\n'
+    option = OPTION.format(id="beta").replace("summary: The beta option.\n", summary)
+    root = build_tree(tmp_path, {"options/beta.yaml": option})
+    assert CliRunner().invoke(main, ["build", "-p", str(root)]).exit_code == 0
+    document = docx.Document(str(root / "outputs/test-memo/working-level.docx"))
+    found = [p for p in document.paragraphs if "Injected" in p.text or "injected item" in p.text]
+    styles = {p.style.name if p.style else "" for p in found}
+    assert found and not any(str(name).startswith(("Heading", "List", "Title")) for name in styles), styles
+    assert "\x1b" not in (root / "outputs/test-memo/working-level.md").read_text()
+
+
+def test_a_blank_line_in_a_source_s_outlet_keeps_every_note_whole_in_word(tmp_path: Path) -> None:
+    """A value is one paragraph: the blank lines of a source's outlet ended each footnote citing it, and the rest of
+    the note (outlet, record id, grade) stood as stray paragraphs at the end of the memo."""
+    evidence = EVIDENCE.replace("  publisher: An outlet\n", '  publisher: "An outlet\\n\\nits subtitle"\n')
+    root = build_tree(tmp_path, {"evidence/src-one.yaml": evidence})
+    assert CliRunner().invoke(main, ["build", "-p", str(root)]).exit_code == 0
+    with zipfile.ZipFile(root / "outputs/test-memo/working-level.docx") as package:
+        body = package.read("word/document.xml").decode()
+        notes = package.read("word/footnotes.xml").decode()
+    assert "(B2" not in body  # no note's grade left among the body's paragraphs
+    assert notes.count("subtitle") == notes.count("(B") > 0

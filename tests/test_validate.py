@@ -237,6 +237,39 @@ def test_portion_mark_anywhere_but_a_paragraph_start_is_refused(tmp_path: Path, 
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Open text.\n\n  [^1]: Forged: Central Intelligence Agency 2025, E-999 (A1).",  # would replace note 1's text
+        "Open text citing note one.[^1]",  # would cite whatever note 1 is
+        "Open text.[^own]\n\n  [^own]: A note of its own.",
+    ],
+)
+def test_a_footnote_in_an_option_description_is_refused(tmp_path: Path, text: str) -> None:
+    """The memo numbers its footnotes (cite()): a description's own [^1] would cite the memo's note 1, and its
+    [^1]: definition, standing before the memo's notes, would replace that note's text in Word and HTML."""
+    option = OPTION.format(id="alpha").replace("summary: The alpha option.\n", DESCRIPTION.format(text=text))
+    root = build_tree(tmp_path, {"options/alpha.yaml": option})
+    expect_error(root, r"^options/alpha\.yaml:\d+: description: paragraph \d: footnote '\[\^\w+\]' would take")
+
+
+@pytest.mark.parametrize("text", ["Open text.\n\n  **TLP:CLEAR**", "TLP:GREEN", "Open text.\n\n  _tlp: clear_"])
+def test_a_description_paragraph_that_is_only_a_marking_is_refused(tmp_path: Path, text: str) -> None:
+    """The description is Markdown printed as it stands: a paragraph reading **TLP:CLEAR** would stand in an AMBER
+    memo as a banner of its own, in the middle of it."""
+    option = OPTION.format(id="alpha").replace("summary: The alpha option.\n", DESCRIPTION.format(text=text))
+    root = build_tree(tmp_path, {"options/alpha.yaml": option})
+    expect_error(root, r"^options/alpha\.yaml:\d+: description: paragraph \d: a marking alone in a paragraph")
+
+
+def test_escaped_footnote_characters_in_a_description_are_text(tmp_path: Path) -> None:
+    option = OPTION.format(id="alpha").replace(
+        "summary: The alpha option.\n", DESCRIPTION.format(text="Regex \\[^a-z] is text.")
+    )
+    root = build_tree(tmp_path, {"options/alpha.yaml": option})
+    assert run_check(root)[0] == 0
+
+
+@pytest.mark.parametrize(
     ("file", "old", "new", "where"),
     [
         (

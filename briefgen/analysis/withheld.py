@@ -220,13 +220,22 @@ def withheld_since(old: Provenance | None, brief: Brief, memo: Memo, ctx: MemoCo
     ranks_gone = old.ranks and any(o.rank is None for o in ctx.options)
     views = {o.id: o for o in ctx.options}
     levels_moved = any(o in views and _hidden_risks(brief, views[o]) > n for o, n in old.residual.items())
+    # Ranks, totals and the sensitivity figures the version showed were computed with an option now withheld, and a
+    # score now withheld stood in its tables as a bare number: neither can be found in the text.
+    derived_gone = bool(lost_options) and (old.ranks or old.sensitivity)
+    sensitivity_gone = old.sensitivity and ctx.sensitivity is None
+    scores_gone = any(
+        (now.get(name) is None or now[name].withheld > place.withheld)
+        for name, place in old.places.items()
+        if name.endswith(".scores") and name.partition(".")[0] in memo.options
+    )
     return Withheld(
         records=records,
         risks=risks,
         notes=frozenset(int(n) for n, r in old.notes.items() if r in records),
         titles=tuple(old.options[o] for o in lost_options),
         texts=tuple(texts),
-        strict=ranks_gone or levels_moved or (old.sensitivity and ctx.sensitivity is None),
+        strict=ranks_gone or levels_moved or sensitivity_gone or derived_gone or scores_gone,
     )
 
 

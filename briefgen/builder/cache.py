@@ -26,7 +26,7 @@ def read_cache(root: Path) -> dict[str, tuple[str, Any]]:
     try:
         raw = json.loads(read_inside(root, CACHE_PATH).decode("utf-8"))
         return {path: (entry[0], entry[1]) for path, entry in raw.items()}
-    except (OSError, ValueError, TypeError, IndexError, AttributeError):
+    except (OSError, ValueError, TypeError, IndexError, AttributeError, RecursionError):
         return {}
 
 

@@ -170,17 +170,21 @@ def change_note(
             lines.append(f"Risk {risk} residual level {was_res} → {now_res}")
     lines += [f"New risk {risk}: {new.risks[risk][0]}" for risk in sorted(new.risks.keys() - old.risks.keys())]
     lines += [f"Risk {risk} no longer shown" for risk in lost_risks if not withheld("risk", risk)]
+    # Old ranks and sensitivity figures computed with an option now withheld derive from it: neither is compared.
+    ranked_then = [o for o in old.ranks if withheld("option", o)]
     lines += [
         f"Rank of {titles.get(o, o)}: {old.ranks[o]} → {new.ranks[o]}"
         for o in sorted(new.ranks.keys() & old.ranks.keys())
-        if old.ranks[o] != new.ranks[o]
+        if old.ranks[o] != new.ranks[o] and not ranked_then
     ]
     lines += [
         f"Option revised: {titles.get(o, o)}"
         for o in sorted(new.options.keys() & old.options.keys())
         if old.options[o] != new.options[o]
     ]
-    lines += _sensitivity_lines(old.sensitivity, new.sensitivity, titles, criteria or {})
+    weighed_then = [k for k in old.sensitivity if k.startswith("first:") and withheld("option", k[6:])]
+    if not weighed_then:
+        lines += _sensitivity_lines(old.sensitivity, new.sensitivity, titles, criteria or {})
     return tuple(lines) or ("Wording or layout revised; no change to evidence, risk levels or ranks",)
 
 

@@ -75,7 +75,7 @@ def read(root: Path, key: str, version: int, expected: str | None = None) -> Kep
 def _provenance(root: Path, key: str, version: int) -> Provenance | None:
     try:
         return Provenance.from_json(json.loads(read_inside(root, provenance_path(key, version), MAX_KEPT_BYTES)))
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, RecursionError):  # RecursionError: nested too deeply for json
         return None
 
 

@@ -149,6 +149,9 @@ def _create(
     rel = f"{EVIDENCE_DIR}/{c.id}.yaml"
     if (folder / f"{c.id}.yaml").exists() or (folder / f"{c.id}.yaml").is_symlink():
         return Problem(import_path, c.line, "id", f"{rel} exists and holds another source: rename the entry {c.id!r}")
+    record = _record_named(existing, c.id)
+    if record is not None:  # ids are one namespace: the new source would make the project invalid
+        return Problem(import_path, c.line, "id", f"{c.id!r} is the id of a record in {record}: rename the entry")
     source = {"id": c.id, **_citation_fields(c), **_short(c), "reliability": "F"}
     header = (
         f"# Imported from {Path(import_path).name}. Grade the source (reliability A-F; F until judged), set its\n"
@@ -165,6 +168,15 @@ def _short(c: Citation) -> dict[str, str]:
     if not author or c.organisations != (author,) or short_author(author) == author:
         return {}
     return {"short": f"{author} {c.fields['published'][:4]}"}
+
+
+def _record_named(existing: tuple[Document, ...], wanted: str) -> str | None:
+    """The evidence file holding a record with id ``wanted``, if any."""
+    for doc in existing:
+        records = doc.data.get("records") if isinstance(doc.data, dict) else None
+        if isinstance(records, list) and any(isinstance(r, dict) and r.get("id") == wanted for r in records):
+            return doc.path
+    return None
 
 
 def _citation_fields(c: Citation) -> dict[str, Any]:

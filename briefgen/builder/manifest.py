@@ -145,7 +145,7 @@ def read_manifest(root: Path) -> Manifest:
             entries={_target(key): Entry.from_json(value) for key, value in _of(dict, data["entries"]).items()},
             formats={_target(k): _formats(v) for k, v in _of(dict, data.get("formats", {})).items()},
         )
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, RecursionError):  # RecursionError: nested too deeply for json
         return Manifest()
 
 

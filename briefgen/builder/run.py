@@ -233,10 +233,13 @@ def _writes(
     written = {key: {f: d for f, d in entry.digests.items() if is_file(f)} for key, entry in entries.items()}
     orphans = {key: kinds for key, kinds in written.items() if key not in all_targets}
     orphans |= _dropped_charts(work, manifest, outcomes)
-    for target, outcome in outcomes.items():  # a redline of an earlier version goes when the new one has none
+    for target, outcome in outcomes.items():
+        # A file of the last version this one does not replace goes: a redline when the new version has none, a
+        # format the build did not render now (no longer listed, or --format chose another), a chart beside
+        # Markdown not rebuilt. Left, it would show an old version, or what the audience may no longer see.
         before = manifest.entries.get(target.key)
         if outcome is not None and before is not None:
-            stale = {k: d for k, d in before.digests.items() if k in KINDS and k not in outcome.entry.digests}
+            stale = {k: d for k, d in before.digests.items() if is_file(k) and k not in outcome.entry.digests}
             if stale:
                 orphans.setdefault(target.key, {}).update(stale)
     entries = {k: e for k, e in entries.items() if k in all_targets}

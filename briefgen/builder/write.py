@@ -125,7 +125,7 @@ def _pending(project: Project) -> dict[str, str]:
     was written by briefgen, not edited by hand, though the manifest does not say so yet."""
     try:
         data = json.loads(project.read(PENDING, 1 << 20).decode("utf-8"))
-    except (OSError, ValueError, WriteError):
+    except (OSError, ValueError, WriteError, RecursionError):  # RecursionError: nested too deeply for json
         return {}
     return (
         {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(data, dict) else {}

@@ -156,7 +156,7 @@ def redline(old: str, new: str, covers: Covers | None = None, ids: frozenset[str
     for i, j in pairs:
         if j is None:
             assert i is not None
-            block = _deleted(a[i], hide(a[i].text, a[i].headings))
+            block = _deleted(a[i], hide(a[i].text, a[i].headings), _path_shown(a[i].headings, hide))
             after_deleted = True
             if block.withheld and out and out[-1].withheld and out[-1].kind == block.kind:
                 continue  # a run of withheld blocks shows as one
@@ -223,7 +223,14 @@ def _marked(text: str, mark: Mark) -> tuple[Segment, ...]:
     return tuple(p for p in pieces if p.text)
 
 
-def _deleted(block: MdBlock, withheld: bool) -> RedBlock:
+def _path_shown(headings: tuple[str, ...], hide: Covers) -> tuple[str, ...]:
+    """An old block's heading path as the terminal may print it: a heading resting on withheld material (a withheld
+    option's title) is ``[withheld]``."""
+    return tuple(WITHHELD if hide(h, headings[: k + 1]) else h for k, h in enumerate(headings))
+
+
+def _deleted(block: MdBlock, withheld: bool, path: tuple[str, ...] | None = None) -> RedBlock:
+    block = block if path is None else replace(block, headings=path)
     if block.kind == "sep":
         return _same(block)  # an old table's separator row stays: its deleted rows still make a table
     if not withheld:
@@ -260,11 +267,11 @@ def _words_changed(old: str, new: str, withheld: bool) -> tuple[Segment, ...]:
 
 def masked(markdown: str, covers: Covers) -> str:
     """``markdown`` with every block that ``covers`` says rests on withheld material shown as ``[withheld]`` (a row
-    keeps its cells, empty), each run of them once."""
+    keeps its cells, empty; a heading its hashes, as the heading of a withheld option), each run of them once."""
     out: list[str] = []
     last = False
     for block in blocks(markdown):
-        hidden = block.kind not in ("heading", "sep") and covers(block.text, block.headings)
+        hidden = block.kind != "sep" and covers(block.text, block.headings)
         if hidden and not last:
             head, cells, tail = _split_row(block.body) if block.kind == "row" else ("", [block.body], "")
             body = (

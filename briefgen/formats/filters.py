@@ -14,6 +14,15 @@ from briefgen.inputs.scales import Level, Marking, PartialDate
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<|~]|&(?=#?[A-Za-z0-9]+;))")
 # Block starters only matter at the start of a line: headings, quotes, list markers, setext underlines.
 _LINE_START = re.compile(r"^(\s*(?:[0-9]+(?=[.)]))?)([-+=>#.)])", re.MULTILINE)
+# A carriage return ends a line in CommonMark as a line feed does (a value's "\r# x" would be a heading), a line
+# indented by a tab or four spaces can be a code block, and other control characters print nothing in Word or HTML
+# but act on a terminal showing the Markdown: made line feeds, unindented and dropped, before anything else.
+_LINE_BREAK = re.compile(r"\r\n?")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+# A value is one paragraph: a blank line in it would end the footnote, list item or quote the template put it in
+# (a source title's would leave the rest of every note citing it as stray paragraphs at the end of the memo).
+_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
 
 
 # A value a template may not print: None is what a field holds when it is withheld from the audience (a total, a
@@ -29,7 +38,9 @@ def escape_md(value: object) -> str:
     """Data as literal Markdown text: inline metacharacters backslash-escaped, block starters neutralised."""
     if value is None:
         raise ValueError(NONE_PRINTED)
-    text = _MD_SPECIAL.sub(r"\\\1", str(value))
+    text = _INDENT.sub("", _CONTROL.sub("", _LINE_BREAK.sub("\n", str(value))))
+    text = _BLANK_LINES.sub("\n", text.strip("\n"))
+    text = _MD_SPECIAL.sub(r"\\\1", text)
     return _LINE_START.sub(r"\1\\\2", text)
 
 

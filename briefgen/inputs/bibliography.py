@@ -247,6 +247,9 @@ def _json_items(text: str, path: str) -> Iterator[tuple[int, object]]:
         except json.JSONDecodeError as exc:
             yield line, Problem(path, line, "", f"malformed CSL-JSON item: {exc.msg} (line {exc.lineno})")
             return
+        except RecursionError:
+            yield line, Problem(path, line, "", "malformed CSL-JSON item: nested too deeply")
+            return
         yield line, item
 
 

@@ -19,6 +19,8 @@ from briefgen.inputs.model import PORTION_MARK, description_paragraphs
 from briefgen.inputs.scales import WRITTEN_MARK, Marking
 
 _HIDDEN = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)  # an HTML comment shows nothing
+_FOOTNOTE = re.compile(r"(?<!\\)\[\^[^\]\n]*\]")  # [^1] or [^1]: — a footnote reference or definition
+_BARE_MARKING = re.compile(r"[*_\s]*TLP\s*:\s*[A-Z+]+[*_\s]*", re.IGNORECASE)  # **TLP:CLEAR** alone: a banner
 _MARKINGS = ", ".join(m.value for m in Marking)
 
 
@@ -33,6 +35,34 @@ def check_option_text(doc: Document) -> Iterator[Problem]:
     for key, value in data.items():
         if key != "description":
             yield from _strings(doc, (str(key),), value, "set the portion's marking: field instead")
+
+
+def check_description_notes(doc: Document) -> Iterator[Problem]:
+    """No Markdown footnote in an option's description: the memo numbers its footnotes itself (``cite()``), so a
+    ``[^1]`` there would cite whatever note 1 is, and a ``[^1]: ...`` definition, coming first, would replace that
+    note's text (a forged citation) in Word and HTML. Nor a paragraph that is only a marking (``**TLP:CLEAR**``):
+    the description is Markdown printed as it stands, so it would read as a banner in the middle of the memo."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    description = data.get("description")
+    if not isinstance(description, str) or ("[^" not in description and "tlp" not in description.lower()):
+        return
+    for number, paragraph in enumerate(description_paragraphs(description), start=1):
+        if _BARE_MARKING.fullmatch(paragraph):
+            yield _problem(
+                doc,
+                ("description",),
+                f"paragraph {number}: a marking alone in a paragraph ({paragraph.strip()!r}) reads as the memo's "
+                "banner in the middle of it: leave it out (the memo is marked from what it shows)",
+            )
+            continue
+        found = _FOOTNOTE.search(paragraph)
+        if found:
+            yield _problem(
+                doc,
+                ("description",),
+                f"paragraph {number}: footnote {found.group(0)!r} would take one of the memo's numbered notes: "
+                "cite evidence in a pro, con or other portion instead (or write \\[^…] for the characters)",
+            )
 
 
 def check_text(doc: Document, root: Loc, hint: str) -> Iterator[Problem]:

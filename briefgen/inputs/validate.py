@@ -13,7 +13,7 @@ from typing import Any
 from briefgen.errors import InputError, Problem, shown
 from briefgen.inputs.files import NotRegularFile, check_regular, resolve
 from briefgen.inputs.load import TEMPLATES_DIR, Document, Loc, ProjectFiles, field_path
-from briefgen.inputs.marks import check_option_text, check_text
+from briefgen.inputs.marks import check_description_notes, check_option_text, check_text
 from briefgen.inputs.model import (
     MEMO_POINTS,
     BriefSpec,
@@ -97,6 +97,7 @@ def _written_marks(files: ProjectFiles) -> Iterator[Problem]:
         yield from check_text(doc, ("source",), "set the source's marking: field instead")
     for doc in files.options:
         yield from check_option_text(doc)
+        yield from check_description_notes(doc)
 
 
 class _Anything(dict[str, Any]):
