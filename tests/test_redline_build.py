@@ -306,3 +306,33 @@ def test_an_option_raised_leaves_none_of_its_scores_totals_or_ranks_in_the_redli
     memo = (root / "outputs/test-memo/desk.md").read_text()  # its change note: no old figure computed with gamma
     assert "gamma" not in memo and ", was " not in memo
     assert "2 items withheld at a higher marking" in memo  # gamma and its risk
+
+
+def test_a_diff_file_goes_with_its_output_s_version_or_audience_unless_edited(project: Path) -> None:
+    """What ``briefgen diff --format md|docx`` writes is named in its output's manifest entry: a no-op build keeps
+    it, the next new version of the output removes it (the partner's comparison after its ceiling is lowered holds
+    what it may no longer see), dropping the audience removes it, and one edited by hand is kept."""
+    root, runner = project, CliRunner()
+    revise(root / "evidence/src-one.yaml", "Something happened.", "Something big happened.")
+    build(root, as_of=DAY2)
+    for audience in ("partner", "working-level"):
+        for fmt in ("md", "docx"):
+            result = runner.invoke(main, ["diff", "test-memo", audience, "-p", str(root), "--format", fmt])
+            assert result.exit_code == 0, result.output
+    files = {p.name for p in (root / "outputs/test-memo").glob("*.v1-v2.redline.*")}
+    assert len(files) == 4, files
+    assert build(root, as_of=DAY2).written == ()  # recorded, standing: nothing to do
+    assert {p.name for p in (root / "outputs/test-memo").glob("*.v1-v2.redline.*")} == files
+    edited = root / "outputs/test-memo/working-level.v1-v2.redline.md"
+    edited.write_text(edited.read_text() + "\nReviewed by the desk.\n")
+    brief = root / "briefgen.yaml"
+    edit(brief, "max_marking: TLP:GREEN}", "max_marking: TLP:CLEAR}")  # the partner's ceiling lowered
+    edit(root / "evidence/src-one.yaml", "Something big happened.", "Something very big happened.")
+    build(root, as_of=DAY2 + dt.timedelta(days=1))
+    left = {p.name for p in (root / "outputs/test-memo").glob("*.v1-v2.redline.*")}
+    assert left == {"working-level.v1-v2.redline.md"}  # new versions took the others; the edited one stays
+    result = runner.invoke(main, ["diff", "test-memo", "partner", "-p", str(root), "--format", "md"])
+    assert result.exit_code == 0, result.output
+    edit(brief, "audiences: [principal, working-level, partner]", "audiences: [principal, working-level]")
+    build(root, as_of=DAY2 + dt.timedelta(days=1))
+    assert not list((root / "outputs/test-memo").glob("partner.*"))

@@ -8,17 +8,19 @@ material withheld since is shown as ``[withheld]`` too (the newer version may it
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from briefgen.builder import history
 from briefgen.builder.lock import build_lock
-from briefgen.builder.manifest import read_manifest
-from briefgen.builder.outputs import OUTPUTS_DIR, Target, memo_of
+from briefgen.builder.manifest import MANIFEST_PATH, manifest_bytes, read_manifest
+from briefgen.builder.outputs import Target, memo_of
 from briefgen.builder.safe_paths import write_inside
 from briefgen.errors import BriefgenError
+from briefgen.inputs.files import digest
 from briefgen.inputs.project import project_root
 from briefgen.inputs.scales import PartialDate, reference_date
 
@@ -128,8 +130,8 @@ def _write(
 ) -> DiffResult:
     from briefgen.formats.markdown import RenderedMarkdown
 
-    name = f"{target.audience_id}.v{older.version}-v{newer.version}.redline.{fmt}"
-    rel = PurePosixPath(OUTPUTS_DIR, target.memo_id, name)
+    kind = f"v{older.version}-v{newer.version}.redline.{fmt}"
+    rel = target.path(kind)
     if fmt == "md":
         data = red.markdown(older, text).encode("utf-8")
     else:
@@ -139,7 +141,21 @@ def _write(
         data = red.docx(older, RenderedMarkdown(text, (), marking, ()))
     with build_lock(root):
         write_inside(root, rel, data)
+        _record(root, target, kind, data)
     return DiffResult(older.version, newer.version, None, str(rel), _changed(red, older, text))
+
+
+def _record(root: Path, target: Target, kind: str, data: bytes) -> None:
+    """Name the file in its output's manifest entry, as a build names its redlines: the next build that makes a new
+    version of the output (or drops it) removes the file unless it was edited by hand, so outputs/ never keeps a
+    comparison its audience may no longer see."""
+    manifest = read_manifest(root)
+    entry = manifest.entries.get(target.key)
+    if entry is None:
+        return
+    recorded = dataclasses.replace(entry, digests={**entry.digests, kind: digest(data)})
+    entries = {**manifest.entries, target.key: recorded}
+    write_inside(root, MANIFEST_PATH, manifest_bytes(dataclasses.replace(manifest, entries=entries)))
 
 
 def _changed(red: Redline, older: history.Kept, text: str) -> int:

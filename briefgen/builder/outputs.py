@@ -31,6 +31,7 @@ OUTPUTS_DIR = "outputs"
 # The files of an output, as its manifest entry names them: one per format, and the charts beside the Markdown
 # ("scores.svg": outputs/<memo>/<audience>-scores.svg), which are written with it.
 _CHART_FILE = re.compile(r"[a-z]+\.svg")
+_DIFF_FILE = re.compile(r"v[0-9]+-v[0-9]+\.redline\.(md|docx)")  # what `briefgen diff --format md|docx` wrote
 
 
 class UnknownTarget(BriefgenError):
@@ -62,9 +63,14 @@ REDLINE_FILES = ("redline.md", "redline.docx")  # a revised output's redlines, a
 
 
 def is_file(name: str) -> bool:
-    """Whether a manifest digest ``name`` is that of a file in outputs/ (a format, a chart beside the Markdown, or a
-    redline)."""
-    return name in FORMATS or name in REDLINE_FILES or _CHART_FILE.fullmatch(name) is not None
+    """Whether a manifest digest ``name`` is that of a file in outputs/ (a format, a chart beside the Markdown, a
+    redline, or a redline between two kept versions that ``briefgen diff`` wrote)."""
+    return (
+        name in FORMATS
+        or name in REDLINE_FILES
+        or _CHART_FILE.fullmatch(name) is not None
+        or _DIFF_FILE.fullmatch(name) is not None
+    )
 
 
 def format_of(name: str) -> str:
