@@ -192,3 +192,22 @@ def test_a_format_an_audience_no_longer_lists_leaves_no_stale_page_above_its_mar
     assert not (root / MEMO / "working-level.html").exists()
     for path in (root / "outputs").rglob("*.*"):
         assert b"Something else happened" not in path.read_bytes(), path
+
+
+def test_html_is_typeset_as_word_is_and_follows_the_curly_quotes_setting(tmp_path: Path) -> None:
+    """Curly quotes (the house style's), non-breaking spaces in dates and hyphens in ids, as in Word; code as
+    written; ``style.curly_quotes: false`` keeps straight quotes in HTML too, and switching it rebuilds the page."""
+    typeset = (
+        '{% extends "base.md.j2" %}{% block body %}\n"Quoted," said the desk\'s note on 24 March 2026 about R-BAI-1.'
+        '\n\n`"code"`\n{% endblock %}\n'
+    )
+    root = build_tree(tmp_path, {"templates/partner.md.j2": typeset})
+    build(root, fmt="html")
+    text = (root / "outputs/test-memo/partner.html").read_text(encoding="utf-8")
+    assert "\u201cQuoted,\u201d said the desk\u2019s note on 24\u00a0March\u00a02026 about R\u2011BAI\u20111." in text
+    assert "<code>&quot;code&quot;</code>" in text or '<code>"code"</code>' in text
+    brief = root / "briefgen.yaml"
+    brief.write_text(brief.read_text() + "style: {curly_quotes: false}\n")
+    build(root, fmt="html")
+    text = (root / "outputs/test-memo/partner.html").read_text(encoding="utf-8")
+    assert '"Quoted," said the desk\'s note on 24\u00a0March\u00a02026' in text.replace("&quot;", '"')

@@ -168,7 +168,7 @@ def html_bytes(brief: Brief, target: Target, rendered: RenderedMarkdown) -> byte
 
     memo = memo_of(brief, target)
     return html_page(rendered.text, rendered.marking.value, memo.subject or memo.question, rendered.charts,
-                     heat_colours(brief))  # fmt: skip
+                     heat_colours(brief), brief.spec.style.curly_quotes)  # fmt: skip
 
 
 def docx_bytes(

@@ -1,7 +1,8 @@
 """The memo body as HTML: the parser's events walked once, in order, as the Word stage walks them — every text
 escaped, raw HTML written as the text it is, a link only where the Word stage makes one (no ``javascript:``), an
 image never fetched (a chart's image becomes the chart's SVG inline; any other image shows its description), risk-level
-table cells shaded with the heat colours, and footnotes (``[^n]``) as linked notes with links back."""
+table cells shaded with the heat colours, footnotes (``[^n]``) as linked notes with links back, and text typeset as
+in Word (non-breaking spaces and hyphens; curly quotes as the house style says)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any, cast
 
 from briefgen.formats.charts import Chart
 from briefgen.formats.docx.links import link_target
+from briefgen.formats.docx.typeset import typeset
 from briefgen.formats.docx.xml import text_colour_on
 from briefgen.formats.svg import chart_svg, xml_attr, xml_text
 
@@ -51,7 +53,9 @@ class BodyHtml:
     in_notes: bool = False  # the notes' list is open
     note: str | None = None  # the label of the note being written
     drawn: int = 0
+    curly: bool = True  # the house style's curly quotes
     _row_start: int = 0  # where the open row's cells start in ``out``
+    _before: str = ""  # the text written last in this block (its last character decides a quote's side)
 
     def markup(self, events: Iterable[Any]) -> str:
         for event in events:
@@ -84,7 +88,12 @@ class BodyHtml:
             self.heading.append(text)
 
     def _text(self, value: str, code: bool = False) -> None:
-        self._emit(f"<code>{xml_text(value)}</code>" if code else xml_text(value), value)
+        if code:
+            self._emit(f"<code>{xml_text(value)}</code>", value)
+        else:
+            shown = typeset(value, self._before, self.curly)
+            self._before = shown or self._before
+            self._emit(xml_text(shown), value)  # a heading's id is made from the text as written
         self._mark_cell(None)
 
     def _bare(self, event: str) -> None:
@@ -103,6 +112,8 @@ class BodyHtml:
     def _start(self, tag: Any) -> None:
         name, value = (tag, None) if isinstance(tag, str) else next(iter(tag.items()))
         value = cast(Any, value)
+        if name not in _INLINE and name not in ("Link", "Image"):
+            self._before = ""  # a block (or a cell) starts: a quote at its start opens
         if name in _INLINE:
             self._mark_cell(name)
             self._emit(f"<{_INLINE[name]}>")

@@ -38,10 +38,12 @@ a{color:#1F4E9A}
 """
 
 
-def html_page(markdown: str, marking: str, title: str, charts: Sequence[Chart], heat: Mapping[str, str]) -> bytes:
+def html_page(
+    markdown: str, marking: str, title: str, charts: Sequence[Chart], heat: Mapping[str, str], curly: bool = True
+) -> bytes:
     """The page of a memo rendered as ``markdown`` (its banner and footer lines become the page's banners)."""
-    body = BodyHtml(heat, {chart.file: chart for chart in charts}).markup(pyromark.events(_inner(markdown, marking),
-                                                                                          options=OPTIONS))  # fmt: skip
+    writer = BodyHtml(heat, {chart.file: chart for chart in charts}, curly=curly)
+    body = writer.markup(pyromark.events(_inner(markdown, marking), options=OPTIONS))
     banner = banner_html(marking)
     page = (
         "<!DOCTYPE html>\n"
