@@ -351,3 +351,47 @@ def test_stray_temp_files_under_briefgen_are_swept(project: Path) -> None:
         stray.write_text("half")
     assert cli(project)[0] == 0
     assert not any(stray.exists() for stray in strays)
+
+
+@pytest.mark.parametrize("count", [0, 1, 64, 130])
+def test_files_staged_in_batches_are_each_synced_once_and_land_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    """Staging syncs temp files in batches on threads: every file is synced exactly once before any rename, and a
+    sync that fails (a full disk found late) is a WriteError naming that file, with every temp file removable."""
+    from pathlib import PurePosixPath
+
+    synced: list[int] = []
+    real = os.fsync
+
+    def counted(fd: int) -> None:
+        synced.append(fd)
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", counted)
+    files = [(PurePosixPath("outputs", f"m{n % 7}", f"f{n}.md"), f"file {n}".encode()) for n in range(count)]
+    with safe_paths.Project(tmp_path) as project:
+        staged: list[safe_paths.Staged] = []
+        project.stage_many(files, staged)
+        assert len(staged) == count and len(synced) == count
+        for item in staged:
+            project.commit(item)
+        project.sync()
+    for rel, data in files:
+        assert (tmp_path / rel).read_bytes() == data
+    if count < 64:
+        return
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with safe_paths.Project(tmp_path) as project:
+        staged = []
+        with pytest.raises(safe_paths.WriteError, match=r"outputs/m0/f0\.md: cannot write"):
+            project.stage_many(files, staged)
+        for item in staged:
+            project.discard(item)
+    assert not [p for p in tmp_path.rglob(f"{TEMP_PREFIX}*")]
+    for rel, data in files:
+        assert (tmp_path / rel).read_bytes() == data  # nothing replaced

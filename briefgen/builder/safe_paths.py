@@ -19,7 +19,8 @@ import errno
 import os
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import TracebackType
@@ -166,6 +167,33 @@ class Project:
         """Write ``data`` to a new temp file beside ``rel`` and fsync it; nothing at ``rel`` changes yet. WriteError
         (naming the path and the cause) if the folder cannot be used, a folder stands at ``rel``, or the write
         fails — a full disk or a permission problem is found here, before anything is replaced."""
+        staged: list[Staged] = []
+        try:
+            self.stage_many([(rel, data)], staged)
+        except WriteError:
+            for item in staged:
+                self.discard(item)
+            raise
+        return staged[0]
+
+    def stage_many(self, files: Iterable[tuple[PurePosixPath, bytes]], staged: list[Staged]) -> None:
+        """:meth:`stage` each file, appending to ``staged`` as it goes (so that a caller can discard them all if one
+        fails). The temp files of a batch are fsynced together on threads: the disk's journal then commits them in
+        a few flushes instead of one each (a thousand outputs synced one by one took seconds)."""
+        batch: list[tuple[Staged, int]] = []
+        try:
+            for rel, data in files:
+                batch.append(self._written(rel, data))
+                staged.append(batch[-1][0])
+                if len(batch) == _SYNC_BATCH:
+                    self._synced(batch)
+            self._synced(batch)
+        finally:
+            for _, fd in batch:
+                os.close(fd)
+
+    def _written(self, rel: PurePosixPath, data: bytes) -> tuple[Staged, int]:
+        """A new temp file beside ``rel`` holding ``data``, not yet synced, and its open descriptor."""
         folder = self.folder(rel.parent, create=True)
         info = self.lstat(rel)
         if info is not None and stat.S_ISDIR(info.st_mode):
@@ -174,13 +202,27 @@ class Project:
         staged = Staged(rel, folder, temp)
         try:
             _write_all(fd, data)
-            os.fsync(fd)
         except OSError as exc:
+            os.close(fd)
             self.discard(staged)
             raise WriteError(f"{rel}: cannot write: {cause(exc)}") from None
-        finally:
+        return staged, fd
+
+    def _synced(self, batch: list[tuple[Staged, int]]) -> None:
+        """fsync a batch's temp files (on threads: fsync leaves the interpreter free), then close them."""
+        if not batch:
+            return
+        if len(batch) == 1:
+            failures = [_fsync(batch[0][1])]
+        else:
+            with ThreadPoolExecutor(min(len(batch), _SYNC_THREADS)) as pool:
+                failures = list(pool.map(_fsync, [fd for _, fd in batch]))
+        done, batch[:] = list(batch), []
+        for _, fd in done:
             os.close(fd)
-        return staged
+        for (staged, _), failure in zip(done, failures, strict=True):
+            if failure is not None:
+                raise WriteError(f"{staged.rel}: cannot write: {cause(failure)}")
 
     def _new_temp(self, folder: int, rel: PurePosixPath) -> tuple[int, str]:
         for _ in range(16):
@@ -268,6 +310,18 @@ def _opened(name: str, folder: int) -> Iterator[int]:
         yield fd
     finally:
         os.close(fd)
+
+
+_SYNC_BATCH = 64  # temp files open at once while a batch is synced (well under any descriptor limit)
+_SYNC_THREADS = 16
+
+
+def _fsync(fd: int) -> OSError | None:
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        return exc
+    return None
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -209,8 +209,7 @@ def _stage_all(project: Project, files: Iterable[tuple[PurePosixPath, bytes]]) -
     """Stage every file, or none: on the first failure the temp files and the folders made for them are removed."""
     staged: list[Staged] = []
     try:
-        for rel, data in files:
-            staged.append(project.stage(rel, data))
+        project.stage_many(files, staged)
     except (WriteError, OSError) as err:
         for item in staged:
             project.discard(item)
