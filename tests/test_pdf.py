@@ -310,3 +310,9 @@ def test_a_pdf_longer_than_its_audience_allows_stops_the_build(tmp_path: Path) -
     result = CliRunner().invoke(main, ["build", "-p", str(root), "--format", "pdf"])
     assert result.exit_code == 0, result.output
     assert len(pages(root / "outputs" / "test-memo" / "partner.pdf")) in (2, 3, 4)
+    before = (root / "outputs" / "test-memo" / "partner.pdf").read_bytes()
+    (root / "briefgen.yaml").write_text(long_brief.replace("template: partner.md.j2", "template: long.md.j2"))
+    result = CliRunner().invoke(main, ["build", "-p", str(root), "--format", "pdf"])  # the limit lowered again
+    assert result.exit_code == 1, result.output  # the PDF that stands (same Word file) is counted too
+    assert "audiences.partner.max_pages" in result.output, result.output
+    assert (root / "outputs" / "test-memo" / "partner.pdf").read_bytes() == before

@@ -84,7 +84,7 @@ def build(
             return BuildResult((), tuple(work.unchanged()), _planned(work), True)
         office = _office(work)  # before anything is rendered: a build that cannot make its PDFs stops here
         outcomes = _pdfs(_render(brief, work, today, progress, jobs), office)
-        _fit_pages(brief, outcomes)
+        _fit_pages(brief, work, outcomes)
         complete = memo is None and audience is None and fmt is None
         writes = _writes(brief, files, cache, manifest, inputs, work, outcomes, today, complete, force)
         done = write_build(root, writes)
@@ -188,17 +188,19 @@ def _pdfs(outcomes: dict[Target, Outcome | None], office: Office | None) -> dict
     return {**outcomes, **{t: with_pdf(o, t, pdf) for (t, o), pdf in zip(waiting, pdfs, strict=True)}}
 
 
-def _fit_pages(brief: Brief, outcomes: dict[Target, Outcome | None]) -> None:
-    """A PDF made longer than its audience's ``max_pages`` stops the build before anything is written."""
+def _fit_pages(brief: Brief, work: Plan, outcomes: dict[Target, Outcome | None]) -> None:
+    """A PDF longer than its audience's ``max_pages`` stops the build before anything is written: one made now, or
+    one that stands because its Word file did not change (the limit itself may just have been set or lowered)."""
     from briefgen.formats.pdf import page_count
 
     problems = []
-    for target, outcome in outcomes.items():
+    for step in work.steps:
+        target, outcome = step.target, outcomes.get(step.target)
         limit = brief.spec.audiences[target.audience_id].max_pages
-        pdf = outcome.files.get(target.path("pdf")) if outcome is not None and limit else None
-        if pdf is None or limit is None:
+        if outcome is None or limit is None or "pdf" not in step.formats:
             continue
-        pages = page_count(pdf)
+        pdf = outcome.files.get(target.path("pdf")) or _standing_pdf(brief, target, outcome)
+        pages = page_count(pdf) if pdf is not None else 0
         if pages > limit:
             doc, audience = brief.files.brief, target.audience_id
             where = f"{doc.path}:{doc.line_of(('audiences', audience, 'max_pages'))}: audiences.{audience}.max_pages"
@@ -206,6 +208,19 @@ def _fit_pages(brief: Brief, outcomes: dict[Target, Outcome | None]) -> None:
             problems.append(f"{where}: {laid_out}, and the audience allows {limit}; shorten what its template shows")
     if problems:
         raise RenderError("\n".join(problems))
+
+
+def _standing_pdf(brief: Brief, target: Target, outcome: Outcome) -> bytes | None:
+    """The PDF on disk that this build keeps as it stands (the bytes the manifest records), if any."""
+    from briefgen.builder.safe_paths import read_inside
+    from briefgen.inputs.files import digest
+
+    recorded = outcome.entry.digests.get("pdf")
+    try:
+        data = read_inside(brief.root, target.path("pdf"))
+    except OSError:
+        return None
+    return data if recorded is not None and digest(data) == recorded else None
 
 
 def _writes(
