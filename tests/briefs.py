@@ -120,6 +120,13 @@ def run_check(root: Path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def run_build(root: Path, *args: str, as_of: str = "2026-01-20") -> tuple[int, str]:
+    """``briefgen build`` through the CLI: (exit code, output), which must hold no traceback or internal error."""
+    result = CliRunner().invoke(main, ["build", "-p", str(root), "--as-of", as_of, *args])
+    assert "Traceback" not in result.output and "internal error" not in result.output, result.output
+    return result.exit_code, result.output
+
+
 def expect_error(root: Path, pattern: str) -> str:
     before = snapshot(root)
     code, out = run_check(root)

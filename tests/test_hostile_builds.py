@@ -16,12 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from briefs import EVIDENCE, build_tree, run_check
-from click.testing import CliRunner
+from briefs import EVIDENCE, build_tree, run_build, run_check
 
 from briefgen.builder import run, write
 from briefgen.builder.watch import watch
-from briefgen.cli import main
 
 AS_OF = "2026-01-20"
 DAY = dt.date(2026, 1, 20)
@@ -33,9 +31,7 @@ def claim(n: int) -> str:
 
 
 def cli(root: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["build", "-p", str(root), "--as-of", AS_OF, *args])
-    assert "Traceback" not in result.output and "internal error" not in result.output, result.output
-    return result.exit_code, result.output
+    return run_build(root, *args, as_of=AS_OF)
 
 
 @pytest.fixture

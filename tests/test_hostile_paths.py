@@ -14,12 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from briefs import EVIDENCE, build_tree
-from click.testing import CliRunner
+from briefs import EVIDENCE, build_tree, run_build
 
 from briefgen.builder import safe_paths, write
 from briefgen.builder.safe_paths import TEMP_PREFIX
-from briefgen.cli import main
 
 AS_OF = "2026-01-20"
 SECRET = b"outside the project: never to be written\n"
@@ -27,9 +25,7 @@ WORK = ("claim: Something happened.", "claim: Something quite different happened
 
 
 def cli(root: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["build", "-p", str(root), "--as-of", AS_OF, *args])
-    assert "Traceback" not in result.output and "internal error" not in result.output, result.output
-    return result.exit_code, result.output
+    return run_build(root, *args, as_of=AS_OF)
 
 
 @pytest.fixture
