@@ -48,33 +48,26 @@ def render_all(
     """``render`` of each step, in order; on ``jobs`` processes when there are enough steps to gain from it."""
     workers = min(default_jobs() if jobs is None else jobs, len(steps))
     if workers < 2 or len(steps) < POOL_MIN_STEPS or "fork" not in multiprocessing.get_all_start_methods():
-        failures, results = Failures(), []
+        failures: list[BriefgenError] = []
+        results = []
         for step in progress(steps) if progress else steps:
             try:
                 results.append(render(step))
             except (TemplateError, RenderError) as exc:
-                failures.add(exc)
-        failures.raise_any()
+                failures.append(exc)
+        _raise_any(failures)
         return results
     return _in_pool(steps, render, workers, progress, describe)
 
 
-class Failures:
-    """The outputs' errors, collected so that a build reports every failing output at once, not one per run."""
-
-    def __init__(self) -> None:
-        self.errors: list[BriefgenError] = []
-
-    def add(self, exc: BriefgenError) -> None:
-        self.errors.append(exc)
-
-    def raise_any(self) -> None:
-        """The one error as it was raised, or all of them as one RenderError (one line each, each message once)."""
-        messages = list(dict.fromkeys(str(exc) for exc in self.errors))
-        if len(messages) == 1:
-            raise self.errors[0]
-        if messages:
-            raise RenderError("\n".join(messages))
+def _raise_any(errors: list[BriefgenError]) -> None:
+    """The outputs' errors, so that a build reports every failing output at once: the one error as it was raised,
+    or all of them as one RenderError (one line each, each message once)."""
+    messages = list(dict.fromkeys(str(exc) for exc in errors))
+    if len(messages) == 1:
+        raise errors[0]
+    if messages:
+        raise RenderError("\n".join(messages))
 
 
 def _in_pool(
@@ -105,7 +98,7 @@ def _collected(
     describe: Callable[[S], str],
 ) -> list[R]:
     results: list[R] = []
-    failures = Failures()
+    failures: list[BriefgenError] = []
     positions = {id(step): index for index, step in enumerate(steps)}
     for step in progress(steps) if progress else steps:
         index = positions[id(step)]
@@ -117,12 +110,12 @@ def _collected(
             )
             raise RenderError(f"{message}; nothing was written") from None
         if not ok and isinstance(value, TemplateError | RenderError):
-            failures.add(value)
+            failures.append(value)
             continue
         if not ok:
             raise value
         results.append(value)
-    failures.raise_any()
+    _raise_any(failures)
     return results
 
 
