@@ -211,3 +211,18 @@ def test_html_is_typeset_as_word_is_and_follows_the_curly_quotes_setting(tmp_pat
     build(root, fmt="html")
     text = (root / "outputs/test-memo/partner.html").read_text(encoding="utf-8")
     assert '"Quoted," said the desk\'s note on 24\u00a0March\u00a02026' in text.replace("&quot;", '"')
+
+
+def test_a_repeated_heading_s_id_is_the_one_the_contents_links_to(tmp_path: Path) -> None:
+    """Heading ids are the anchors the Markdown contents and Word use (GitHub's: the second ``options`` is
+    ``options-1``), so every contents link lands on its heading in the page."""
+    template = (
+        '{% extends "base.md.j2" %}{% block body %}\n{{ contents() }}\n\n## Options\n\nFirst.\n\n## Options\n\n'
+        "Second.\n{% endblock %}\n"
+    )
+    root = build_tree(tmp_path, {"templates/partner.md.j2": template})
+    build(root, fmt="html")
+    tree = page(root, "partner")
+    ids = {h.get("id") for h in tree.iter("h1", "h2", "h3")}
+    links = [a.get("href")[1:] for a in tree.iter("a") if (a.get("href") or "").startswith("#options")]
+    assert links == ["options", "options-1"] and set(links) <= ids, (links, ids)

@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from briefgen.formats.charts import Chart
 from briefgen.formats.docx.links import link_target
+from briefgen.formats.docx.outline import Anchors
 from briefgen.formats.docx.typeset import typeset
 from briefgen.formats.docx.xml import text_colour_on
 from briefgen.formats.svg import chart_svg, xml_attr, xml_text
@@ -20,7 +21,6 @@ from briefgen.formats.svg import chart_svg, xml_attr, xml_text
 HEADER_FILL = "D9D9D9"
 _BLOCKS = {"Paragraph": "p", "BlockQuote": "blockquote", "Item": "li", "TableHead": "thead", "TableRow": "tr"}
 _INLINE = {"Emphasis": "em", "Strong": "strong", "Strikethrough": "del", "Superscript": "sup", "Subscript": "sub"}
-_SLUG_DROP = re.compile(r"[^\w\- ]")
 
 
 @dataclass
@@ -42,7 +42,7 @@ class BodyHtml:
     heat: Mapping[str, str]  # risk level label → fill
     charts: Mapping[str, Chart]  # by the image target that stands for each
     out: list[str] = field(default_factory=list)
-    ids: set[str] = field(default_factory=set)
+    anchors: Anchors = field(default_factory=Anchors)  # heading ids, as the Markdown contents and Word make them
     notes: dict[str, int] = field(default_factory=dict)  # footnote label → its number (order of first reference)
     references: dict[str, int] = field(default_factory=dict)  # label → references so far
     heading: list[str] | None = None  # a heading's text, collected for its id
@@ -177,18 +177,10 @@ class BodyHtml:
     def _heading_end(self, tag: Any) -> None:
         level = int(tag["Heading"][1:])
         text, self.heading = "".join(self.heading or ()), None
-        ident = self._unique(slug(text))
+        ident = self.anchors.unique(text) or "section"
         opening = next(i for i in range(len(self.out) - 1, -1, -1) if self.out[i] == f"<h{level}>")
         self.out[opening] = f'<h{level} id="{xml_attr(ident)}">'
         self.out.append(f"</h{level}>\n")
-
-    def _unique(self, ident: str) -> str:
-        candidate, n = ident or "section", 1
-        while candidate in self.ids:
-            n += 1
-            candidate = f"{ident or 'section'}-{n}"
-        self.ids.add(candidate)
-        return candidate
 
     def _picture(self) -> None:
         target, *alt = self.image or [""]
@@ -259,11 +251,6 @@ class BodyHtml:
         if self.in_notes:
             self.out.append("</ol>\n</section>\n")
             self.in_notes = False
-
-
-def slug(text: str) -> str:
-    """A heading's id, as GitHub makes them: lower case, punctuation dropped, spaces as hyphens."""
-    return _SLUG_DROP.sub("", text.strip().lower()).replace(" ", "-")
 
 
 def _note_id(label: str) -> str:
