@@ -27,7 +27,6 @@ GRAM = 5  # words in a row that tie a block to a withheld text
 _WORD = re.compile(r"\w+")
 _CITATION = re.compile(r"\[\^?(\d+(?:\s*,\s*\d+)*)\]")
 _ITEM_NUMBER = re.compile(r"\s*(\d+)[.)]\s")
-_OPTION_PLACES = ("description", "pros", "cons", "risks", "scores", "cost", "reversibility", "partner_views")
 
 
 @dataclass(frozen=True)

@@ -61,12 +61,16 @@ def plan(
     redline: bool = False,
 ) -> Plan:
     """What to render: ``fmt`` for every output (``--format``), or each audience's own formats."""
+    from briefgen.builder.deps import docx_deps
+
     steps = []
     known: dict[str, str] = {}  # fingerprints taken so far, shared by every output's comparison
     formats = {target: formats_for(brief, target, fmt) for target in chosen}
+    styled = any(set(f) & STYLED for f in formats.values())
+    word = docx_deps(brief) if styled else {}  # the reference document and style, fingerprinted once per plan
     for target in chosen:
         entry = manifest.entries.get(target.key)
-        reasons, content = _reasons(brief, target, entry, formats[target], force, today, known)
+        reasons, content = _reasons(brief, target, entry, formats[target], force, today, known, word)
         if reasons:
             wanted = redline or brief.spec.audiences[target.audience_id].redline
             steps.append(Step(target, reasons, content, entry, formats[target], wanted))
@@ -81,9 +85,11 @@ def _reasons(
     force: bool,
     today: dt.date,
     known: dict[str, str],
+    word: dict[str, str],
 ) -> tuple[tuple[str, ...], bool]:
-    """Why this output needs work (empty: it does not), and whether its content may have changed."""
-    from briefgen.builder.deps import changed_keys, current, docx_deps
+    """Why this output needs work (empty: it does not), and whether its content may have changed; ``word`` is the
+    reference document's and style's fingerprints as they stand."""
+    from briefgen.builder.deps import changed_keys, current
 
     if entry is None:
         return ("new output",), True
@@ -91,7 +97,7 @@ def _reasons(
         return ("--force",), True
     content = changed_keys(entry.deps, current(brief, entry.deps, today, known))
     reasons = [_reason(key) for key in content]
-    if set(formats) & STYLED and changed_keys(entry.docx_deps, docx_deps(brief)):
+    if set(formats) & STYLED and changed_keys(entry.docx_deps, word):
         reasons.append("reference document or style changed")
     for name in files_of(entry, formats):
         if name not in entry.digests or on_disk(brief.root, target.key, name) != entry.digests[name]:

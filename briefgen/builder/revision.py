@@ -55,21 +55,18 @@ def render_step(
     step: Step,
     today: dt.date,
     env: Sandbox,
-    word: WordRenderer | None = None,
-    word_deps: dict[str, str] | None = None,
+    word: WordRenderer | None,
+    word_deps: dict[str, str],
 ) -> Outcome:
     """Render one output. ``word`` is the build's prepared reference document, and ``word_deps`` the Word
-    dependencies fingerprinted before it was read (without them, both are taken here, in that order)."""
+    dependencies fingerprinted before it was read (so an edit since is seen by the next build)."""
     from briefgen.analysis.assemble import revise
     from briefgen.builder.changes import change_note, moved, snapshot, visible
-    from briefgen.builder.deps import docx_deps
     from briefgen.builder.redline import NEUTRAL, extras
     from briefgen.formats.markdown import finish
 
     target, entry = step.target, step.entry
     memo = memo_of(brief, target)
-    if word_deps is None:  # fingerprinted before the Word render reads the reference document: an edit since is seen
-        word_deps = docx_deps(brief)
     first_day = None if memo.date else PartialDate.parse(today)
     history = History(entry.version, _date(entry.date), entry.changes) if entry else History(1, first_day, ())
     body = draft_md(brief, target, today, history, env)

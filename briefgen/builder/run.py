@@ -216,11 +216,13 @@ def _standing_pdf(brief: Brief, target: Target, outcome: Outcome) -> bytes | Non
     from briefgen.inputs.files import digest
 
     recorded = outcome.entry.digests.get("pdf")
+    if recorded is None:
+        return None
     try:
         data = read_inside(brief.root, target.path("pdf"))
     except OSError:
         return None
-    return data if recorded is not None and digest(data) == recorded else None
+    return data if digest(data) == recorded else None
 
 
 def _writes(
@@ -286,17 +288,17 @@ def _writes(
 def _dropped_charts(
     work: Plan, manifest: Manifest, outcomes: dict[Target, Outcome | None]
 ) -> dict[str, dict[str, str]]:
-    """Charts a rendered Markdown memo no longer shows (``key → {chart file: digest written}``): removed like the
-    outputs of a memo that left the brief, so that no chart of what an audience may no longer see stays beside it.
-    A chart file briefgen lost track of (its memo was rebuilt without the Markdown since) is removed too (``*``)."""
+    """Chart files briefgen lost track of beside a rendered Markdown memo that no longer shows them (its memo was
+    rebuilt without the Markdown since): removed whatever they hold (``*``), so that no chart of what an audience may
+    no longer see stays beside it. A chart the last version recorded goes with the other files of that version."""
     dropped: dict[str, dict[str, str]] = {}
     for target, outcome in outcomes.items():
         if outcome is None or "md" not in work.formats[target]:
             continue
         old = manifest.entries.get(target.key)
         for name in chart_files():
-            if name not in outcome.entry.digests:
-                dropped.setdefault(target.key, {})[name] = old.digests.get(name, ANY) if old else ANY
+            if name not in outcome.entry.digests and (old is None or name not in old.digests):
+                dropped.setdefault(target.key, {})[name] = ANY
     return dropped
 
 

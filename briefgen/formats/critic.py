@@ -16,14 +16,12 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Literal
 
 from briefgen.errors import printable
-from briefgen.formats.diffing import Block, Pair, align, id_finder, tokens, word_diff
+from briefgen.formats.diffing import WITHHELD, Block, Covers, Pair, align, id_finder, tokens, word_diff
 
 if TYPE_CHECKING:
     from rich.text import Text
 
 Mark = Literal["equal", "delete", "insert", "withheld"]
-Covers = Callable[[str, Sequence[str]], bool]  # whether an old block rests on withheld material
-WITHHELD = "[withheld]"
 
 _HEADING = re.compile(r"(#{1,6})[ \t]+")
 _ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")

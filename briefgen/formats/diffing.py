@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
+Covers = Callable[[str, Sequence[str]], bool]  # whether an old block rests on withheld material
+WITHHELD = "[withheld]"  # what a redline shows in place of words resting on material withheld since
+
 Op = Literal["equal", "delete", "insert"]
 Pair = tuple[int | None, int | None]
 Score = Callable[[int, int], float]  # (old index, new index); None on one side: deleted or inserted

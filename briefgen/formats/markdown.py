@@ -153,7 +153,7 @@ def _late(draft: Draft, ctx: MemoContext) -> tuple[dict[str, str], Reads]:
 def _result(draft: Draft, ctx: MemoContext, text: str, late_reads: Reads) -> RenderedMarkdown:
     text = expand(_tidy(text), ctx.marking.value)
     banner = text.split("\n", 1)[0]
-    if not _is_banner(banner, ctx.marking):
+    if not is_banner(banner, ctx.marking.value):
         raise TemplateError(
             f"templates/{draft.name}",
             0,
@@ -187,10 +187,10 @@ def _result(draft: Draft, ctx: MemoContext, text: str, late_reads: Reads) -> Ren
 _BANNER = re.compile(r"(?:#{1,6} +)?(\*\*|__|\*|_|)(TLP:[A-Z+]+)\1 *")
 
 
-def _is_banner(line: str, marking: Marking) -> bool:
+def is_banner(line: str, marking: str) -> bool:
     """The banner line is the marking and nothing else: plain, bold or italic, or a heading."""
     match = _BANNER.fullmatch(line)
-    return match is not None and match.group(2) == marking.value
+    return match is not None and match.group(2) == marking
 
 
 def _tidy(text: str) -> str:

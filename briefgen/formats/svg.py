@@ -6,11 +6,12 @@ gives the same bytes."""
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from briefgen.formats.charts import Chart
+from briefgen.formats.docx.xml import escape_attr as xml_attr
+from briefgen.formats.docx.xml import escape_text as xml_text
 from briefgen.inputs.scales import Marking
 
 WIDTH = 680
@@ -54,18 +55,18 @@ def chart_svg(chart: Chart, ident: str = "") -> str:
     height = note_y + (18 if chart.note else 0) + 8
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}"'
-        f' role="img" aria-labelledby="{ident}-title {ident}-desc" font-family="{_attr(FONT)}" font-size="12">',
-        f'<title id="{ident}-title">{_text(chart.caption)}</title>',
-        f'<desc id="{ident}-desc">{_text(describe(chart))}</desc>',
+        f' role="img" aria-labelledby="{ident}-title {ident}-desc" font-family="{xml_attr(FONT)}" font-size="12">',
+        f'<title id="{ident}-title">{xml_text(chart.caption)}</title>',
+        f'<desc id="{ident}-desc">{xml_text(describe(chart))}</desc>',
         f'<rect width="{WIDTH}" height="{height}" fill="#FFFFFF"/>',
         *_marking(chart.marking),
-        f'<text x="{_PAD}" y="24" font-size="14" font-weight="bold" fill="#1F3864">{_text(chart.title)}</text>',
+        f'<text x="{_PAD}" y="24" font-size="14" font-weight="bold" fill="#1F3864">{xml_text(chart.title)}</text>',
         *_grid(frame, ticks, plot_bottom, axis_lines),
         *_bars(chart, frame, labels, rows),
         *legend,
     ]
     if chart.note:
-        parts.append(f'<text x="{_PAD}" y="{note_y + 12}" font-size="11" fill="#404040">{_text(chart.note)}</text>')
+        parts.append(f'<text x="{_PAD}" y="{note_y + 12}" font-size="11" fill="#404040">{xml_text(chart.note)}</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
@@ -116,7 +117,7 @@ def _marking(marking: Marking) -> list[str]:
     return [
         f'<rect x="{x}" y="8" width="{width}" height="20" fill="#000000"/>',
         f'<text x="{x + width / 2:.1f}" y="22" font-size="11" font-weight="bold" text-anchor="middle"'
-        f' fill="#{colour}">{_text(text)}</text>',
+        f' fill="#{colour}">{xml_text(text)}</text>',
     ]
 
 
@@ -139,7 +140,7 @@ def _grid(frame: _Frame, ticks: Sequence[float], bottom: int, axis: Sequence[str
     centre = (frame.left + frame.right) / 2
     for n, line in enumerate(axis):
         parts.append(f'<text x="{centre:.1f}" y="{bottom + 32 + 14 * n}" text-anchor="middle"'
-                     f' fill="#404040">{_text(line)}</text>')  # fmt: skip
+                     f' fill="#404040">{xml_text(line)}</text>')  # fmt: skip
     return parts
 
 
@@ -150,7 +151,7 @@ def _bars(chart: Chart, frame: _Frame, labels: Sequence[Sequence[str]], rows: Se
         first = y + row / 2 - (len(lines) - 1) * 6.5 + 4
         for n, line in enumerate(lines):
             parts.append(f'<text x="{frame.left - _VALUE_ROOM - 8}" y="{first + n * 13:.1f}" text-anchor="end"'
-                         f' fill="#000000">{_text(line)}</text>')  # fmt: skip
+                         f' fill="#000000">{xml_text(line)}</text>')  # fmt: skip
         bars = _stack(chart, frame, index, y, row) if chart.kind == "stacked" else _pair(chart, frame, index, y, row)
         parts += bars
         y += row
@@ -202,7 +203,7 @@ def _pair(chart: Chart, frame: _Frame, index: int, y: float, row: int) -> list[s
 def _rect(x: float, y: float, width: float, height: float, colour: str, title: str) -> str:
     return (
         f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(width, 0.0):.1f}" height="{height:.1f}" fill="#{colour}">'
-        f"<title>{_text(title)}</title></rect>"
+        f"<title>{xml_text(title)}</title></rect>"
     )
 
 
@@ -215,7 +216,7 @@ def _legend(chart: Chart, top: int) -> tuple[list[str], int]:
         if x + width > WIDTH - _PAD and x > _PAD:
             x, y = float(_PAD), y + 18
         parts.append(f'<rect x="{x:.1f}" y="{y}" width="12" height="12" fill="#{colours[number % len(colours)]}"/>')
-        parts.append(f'<text x="{x + 17:.1f}" y="{y + 10}" fill="#000000">{_text(series.name)}</text>')
+        parts.append(f'<text x="{x + 17:.1f}" y="{y + 10}" fill="#000000">{xml_text(series.name)}</text>')
         x += width
     return parts, y - top + 18
 
@@ -235,18 +236,3 @@ def _wrapped(text: str, width: int) -> list[str]:
 
 def _width(text: str, size: int) -> float:
     return len(text) * _EM * size
-
-
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not in XML 1.0
-
-
-def xml_text(value: str) -> str:
-    """Text for XML (SVG or HTML): escaped, characters XML cannot hold replaced."""
-    return _ILLEGAL.sub("\ufffd", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def xml_attr(value: str) -> str:
-    return xml_text(value).replace('"', "&quot;")
-
-
-_text, _attr = xml_text, xml_attr

@@ -17,12 +17,13 @@ import io
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from briefgen.errors import RenderError
+from briefgen.formats.diffing import Covers
 from briefgen.formats.docx.package import Entry, archive, deflated
 from briefgen.formats.docx.redline_runs import Tracker, paragraph_tokens, whole, write_runs
 from briefgen.formats.docx.redline_story import Side, Story, text_of
@@ -40,7 +41,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_blank_t
 class RedlineSettings:
     date: str  # ISO 8601, the day the new version's content changed: 2026-11-23T00:00:00Z
     author: str = "briefgen"
-    covers: Callable[[str, Sequence[str]], bool] | None = None  # an old block resting on now-withheld material
+    covers: Covers | None = None  # an old block resting on now-withheld material
     ids: frozenset[str] = frozenset()  # record and risk ids, which identify paragraphs and rows across versions
     headings: Mapping[str, int] = field(default_factory=dict)  # heading style id → level
 

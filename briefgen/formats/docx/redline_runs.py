@@ -17,17 +17,16 @@ from typing import Literal
 
 from lxml import etree
 
-from briefgen.formats.diffing import tokens, word_diff
+from briefgen.formats.diffing import WITHHELD, tokens, word_diff
 from briefgen.formats.docx.xml import Element, w
 
 Status = Literal["equal", "delete", "insert"]
-WITHHELD = "[withheld]"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+# Run children a deleted run keeps (in w:del); anything else — a drawing, a picture, an embedded object — is dropped.
 _KEEP_DELETED = frozenset(
     w(n) for n in ("tab", "br", "cr", "fldChar", "sym", "noBreakHyphen", "softHyphen", "lastRenderedPageBreak")
 )
-_DROP_DELETED = frozenset(w(n) for n in ("drawing", "pict", "object"))
 _MARKERS = frozenset(w(n) for n in ("bookmarkStart", "bookmarkEnd", "proofErr"))
 
 
@@ -234,7 +233,7 @@ class _Writer:
             deleted.text = node.text
             deleted.set(_SPACE, "preserve")
             return deleted
-        return copy.deepcopy(node) if node.tag in _KEEP_DELETED and node.tag not in _DROP_DELETED else None
+        return copy.deepcopy(node) if node.tag in _KEEP_DELETED else None
 
     def _note(self, status: Status, node: Element, old: Token | None) -> Element | None:
         ident = node.get(w("id"), "")

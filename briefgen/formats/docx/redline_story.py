@@ -20,11 +20,10 @@ from difflib import SequenceMatcher
 
 from lxml import etree
 
-from briefgen.formats.diffing import Block, align, id_finder
+from briefgen.formats.diffing import WITHHELD, Block, Covers, align, id_finder
 from briefgen.formats.docx.redline_runs import Items, Tracker, compared, paragraph_tokens, whole, write_runs
 from briefgen.formats.docx.xml import Element, w
 
-Covers = Callable[[str, Sequence[str]], bool]
 _BEFORE_RPR = frozenset((w("sectPr"), w("pPrChange")))
 _STYLE = re.compile(rb'<w:pStyle w:val="([^"]*)"')
 
@@ -322,7 +321,7 @@ def _is_withheld(element: Element) -> bool:
     if element.tag != w("p"):
         return False
     deleted = element.findall(f"{w('del')}/{w('r')}/{w('delText')}")
-    return len(deleted) == 1 and deleted[0].text == "[withheld]" and not element.findall(f".//{w('t')}")
+    return len(deleted) == 1 and deleted[0].text == WITHHELD and not element.findall(f".//{w('t')}")
 
 
 def _collapsed(rows: list[tuple[Element, bool]]) -> list[Element]:

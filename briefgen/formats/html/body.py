@@ -14,11 +14,13 @@ from typing import Any, cast
 from briefgen.formats.charts import Chart
 from briefgen.formats.docx.links import link_target
 from briefgen.formats.docx.outline import Anchors
+from briefgen.formats.docx.table_writer import HEADER_FILL
 from briefgen.formats.docx.typeset import typeset
+from briefgen.formats.docx.xml import escape_attr as xml_attr
+from briefgen.formats.docx.xml import escape_text as xml_text
 from briefgen.formats.docx.xml import text_colour_on
-from briefgen.formats.svg import chart_svg, xml_attr, xml_text
+from briefgen.formats.svg import chart_svg
 
-HEADER_FILL = "D9D9D9"
 _BLOCKS = {"Paragraph": "p", "BlockQuote": "blockquote", "Item": "li", "TableHead": "thead", "TableRow": "tr"}
 _INLINE = {"Emphasis": "em", "Strong": "strong", "Strikethrough": "del", "Superscript": "sup", "Subscript": "sub"}
 
@@ -29,8 +31,6 @@ class _Cell:
     align: str | None
     parts: list[str] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
-    first: Any = None  # the cell's first and last events: all bold when a Strong span holds it whole
-    last: Any = None
     depth: int = 0  # of Strong spans, to tell "**a** b **c**" from "**a b c**"
     whole: bool = True
 

@@ -5,18 +5,19 @@ makes no request, whatever a memo holds. The sources' own links stay plain links
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 import pyromark
 
 from briefgen.formats.charts import Chart
+from briefgen.formats.docx.xml import escape_attr as xml_attr
+from briefgen.formats.docx.xml import escape_text as xml_text
 from briefgen.formats.html.body import BodyHtml
-from briefgen.formats.svg import TLP_COLOURS, xml_attr, xml_text
+from briefgen.formats.markdown import is_banner
+from briefgen.formats.svg import TLP_COLOURS
 
 OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH | pyromark.Options.ENABLE_FOOTNOTES
 POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
-_BANNER = re.compile(r"(?:#{1,6} +)?(\*\*|__|\*|_|)(TLP:[A-Z+]+)\1 *")
 
 STYLE = """\
 body{margin:0;background:#FFFFFF;color:#000000;font:11pt/1.45 'Liberation Sans',Arial,Helvetica,sans-serif}
@@ -68,13 +69,8 @@ def _inner(markdown: str, marking: str) -> str:
     the page shows both as banners of its own."""
     text = markdown.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
     lines = text.rstrip("\n").split("\n")
-    if lines and _is_marking(lines[0], marking):
+    if lines and is_banner(lines[0], marking):
         lines = lines[1:]
-    if lines and _is_marking(lines[-1], marking):
+    if lines and is_banner(lines[-1], marking):
         lines = lines[:-1]
     return "\n".join(lines) + "\n"
-
-
-def _is_marking(line: str, marking: str) -> bool:
-    match = _BANNER.fullmatch(line)
-    return match is not None and match.group(2) == marking
