@@ -76,8 +76,7 @@ def diff(
     if fmt == "text":
         from briefgen.formats.critic import console_text, redline
 
-        hidden = red.withheld(a.provenance)
-        found = redline(a.markdown, newer_text, hidden.covers if hidden else None, red.ids(a))
+        found = redline(a.markdown, newer_text, *red.basis(a))
         title = f"{memo_id}/{audience_id}: version {a.version} → {b.version}"
         plain = console_text(found, title, marks=True).plain
         return DiffResult(a.version, b.version, console_text(found, title), None, found.changes, plain)
@@ -128,21 +127,24 @@ def _masked(red: Redline, newer: history.Kept) -> str:
 def _write(
     root: Path, red: Redline, target: Target, older: history.Kept, newer: history.Kept, text: str, fmt: DiffFormat
 ) -> DiffResult:
+    from briefgen.formats.critic import redline
     from briefgen.formats.markdown import RenderedMarkdown
 
     kind = f"v{older.version}-v{newer.version}.redline.{fmt}"
     rel = target.path(kind)
+    basis = red.basis(older)
     if fmt == "md":
-        data = red.markdown(older, text).encode("utf-8")
+        data = red.markdown(older, text, basis).encode("utf-8")
     else:
         from briefgen.builder.redline import old_marking
 
         marking = old_marking(newer.markdown, red.ctx.max_marking)
-        data = red.docx(older, RenderedMarkdown(text, (), marking, ()))
+        data = red.docx(older, RenderedMarkdown(text, (), marking, ()), basis=basis)
     with build_lock(root):
         write_inside(root, rel, data)
         _record(root, target, kind, data)
-    return DiffResult(older.version, newer.version, None, str(rel), _changed(red, older, text))
+    changes = redline(older.markdown, text, *basis).changes
+    return DiffResult(older.version, newer.version, None, str(rel), changes)
 
 
 def _record(root: Path, target: Target, kind: str, data: bytes) -> None:
@@ -156,10 +158,3 @@ def _record(root: Path, target: Target, kind: str, data: bytes) -> None:
     recorded = dataclasses.replace(entry, digests={**entry.digests, kind: digest(data)})
     entries = {**manifest.entries, target.key: recorded}
     write_inside(root, MANIFEST_PATH, manifest_bytes(dataclasses.replace(manifest, entries=entries)))
-
-
-def _changed(red: Redline, older: history.Kept, text: str) -> int:
-    from briefgen.formats.critic import redline
-
-    hidden = red.withheld(older.provenance)
-    return redline(older.markdown, text, hidden.covers if hidden else None, red.ids(older)).changes

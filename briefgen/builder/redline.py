@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from briefgen.builder import history
 from briefgen.builder.outputs import OUTPUTS_DIR, REDLINE_FILES, Format, Target, docx_bytes, memo_of, word_renderer
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from briefgen.analysis.memo_context import History, MemoContext
     from briefgen.analysis.withheld import Provenance, Withheld
     from briefgen.builder.plan import Step
+    from briefgen.formats.diffing import Covers
     from briefgen.formats.docx.document import WordRenderer
     from briefgen.formats.markdown import Draft, RenderedMarkdown
     from briefgen.inputs.model import Memo
@@ -89,6 +90,11 @@ def neutral_digest(body: Draft) -> str:
     return digest(finish(body, fixed).text.encode("utf-8"))
 
 
+class Basis(NamedTuple):
+    covers: Covers | None  # whether an old block rests on material withheld since
+    ids: frozenset[str]
+
+
 @dataclass(frozen=True)
 class Redline:
     """The redline of one output between a kept version and a newer text, for the audience as it is now."""
@@ -105,10 +111,11 @@ class Redline:
     ) -> dict[PurePosixPath, bytes]:
         """``<audience>.redline.md`` and ``.redline.docx`` (as ``formats`` has md and docx) from ``old`` to ``new``."""
         out: dict[PurePosixPath, bytes] = {}
+        basis = self.basis(old)  # what is withheld since, and the ids: worked out once for both formats
         if "md" in formats:
-            out[path(self.target, "redline.md")] = self.markdown(old, new.text).encode("utf-8")
+            out[path(self.target, "redline.md")] = self.markdown(old, new.text, basis).encode("utf-8")
         if "docx" in formats:
-            out[path(self.target, "redline.docx")] = self.docx(old, new, docx)
+            out[path(self.target, "redline.docx")] = self.docx(old, new, docx, basis)
         return out
 
     def withheld(self, old: Provenance | None) -> Withheld:
@@ -116,15 +123,23 @@ class Redline:
 
         return withheld_since(old, self.brief, self.memo, self.ctx)
 
-    def markdown(self, old: history.Kept, new: str) -> str:
+    def basis(self, old: history.Kept) -> Basis:
+        """How ``old`` is compared with the output now: which of its blocks rest on material withheld since (None:
+        none), and the ids that tell a block across versions."""
+        hidden = self.withheld(old.provenance)
+        return Basis(hidden.covers if hidden else None, self.ids(old))
+
+    def markdown(self, old: history.Kept, new: str, basis: Basis | None = None) -> str:
         from briefgen.formats.critic import critic_markup, redline
 
-        hidden = self.withheld(old.provenance)
+        covers, ids = basis or self.basis(old)
         marking = max(old_marking(old.markdown, self.ctx.max_marking), old_marking(new, self.ctx.max_marking))
         before, after = (marked(text, marking) for text in (old.markdown, new))
-        return critic_markup(redline(before, after, hidden.covers if hidden else None, self.ids(old)))
+        return critic_markup(redline(before, after, covers, ids))
 
-    def docx(self, old: history.Kept, new: RenderedMarkdown, rendered: bytes | None = None) -> bytes:
+    def docx(
+        self, old: history.Kept, new: RenderedMarkdown, rendered: bytes | None = None, basis: Basis | None = None
+    ) -> bytes:
         from briefgen.formats.docx.redline import RedlineSettings, redline_docx
 
         word = self.word or word_renderer(self.brief)
@@ -134,12 +149,12 @@ class Redline:
         before = docx_bytes(self.brief, self.target, earlier, self.date, word)
         after = rendered if rendered is not None and marking == new.marking else None
         after = after or docx_bytes(self.brief, self.target, shown, self.date, word)
-        hidden = self.withheld(old.provenance)
+        covers, ids = basis or self.basis(old)
         styles = word.skeleton.reference.style_ids
         settings = RedlineSettings(
             date=f"{(self.date or _FIXED).earliest.isoformat()}T00:00:00Z",
-            covers=hidden.covers if hidden else None,
-            ids=self.ids(old),
+            covers=covers,
+            ids=ids,
             headings={styles[f"Heading {n}"]: n for n in range(1, 5) if f"Heading {n}" in styles},
         )
         return redline_docx(before, after, settings)
