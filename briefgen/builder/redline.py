@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
 
 from briefgen.builder import history
-from briefgen.builder.outputs import OUTPUTS_DIR, REDLINE_FILES, Format, Target, docx_bytes, memo_of, word_renderer
+from briefgen.builder.outputs import REDLINE_FILES, Format, Target, docx_bytes, memo_of, word_renderer
 from briefgen.inputs.files import digest
 from briefgen.inputs.scales import Marking, PartialDate
 
@@ -39,13 +39,9 @@ _BANNER = re.compile(r"TLP:[A-Z+]+")
 
 @dataclass(frozen=True)
 class Extras:
-    files: dict[PurePosixPath, bytes] = field(default_factory=dict)  # the redline's outputs, if any
+    files: dict[str, bytes] = field(default_factory=dict)  # the redline files, by manifest name, if any
     kept: tuple[tuple[PurePosixPath, bytes], ...] = ()  # this version, for .briefgen/history/
     neutral: str = ""
-
-
-def path(target: Target, kind: str) -> PurePosixPath:
-    return PurePosixPath(OUTPUTS_DIR, target.memo_id, f"{target.audience_id}.{kind}")
 
 
 def extras(
@@ -108,14 +104,15 @@ class Redline:
 
     def files(
         self, old: history.Kept, new: RenderedMarkdown, formats: tuple[Format, ...], docx: bytes | None = None
-    ) -> dict[PurePosixPath, bytes]:
-        """``<audience>.redline.md`` and ``.redline.docx`` (as ``formats`` has md and docx) from ``old`` to ``new``."""
-        out: dict[PurePosixPath, bytes] = {}
+    ) -> dict[str, bytes]:
+        """``redline.md`` and ``redline.docx`` (as ``formats`` has md and docx, named as the manifest names them)
+        from ``old`` to ``new``."""
+        out: dict[str, bytes] = {}
         basis = self.basis(old)  # what is withheld since, and the ids: worked out once for both formats
         if "md" in formats:
-            out[path(self.target, "redline.md")] = self.markdown(old, new.text, basis).encode("utf-8")
+            out["redline.md"] = self.markdown(old, new.text, basis).encode("utf-8")
         if "docx" in formats:
-            out[path(self.target, "redline.docx")] = self.docx(old, new, docx, basis)
+            out["redline.docx"] = self.docx(old, new, docx, basis)
         return out
 
     def withheld(self, old: Provenance | None) -> Withheld:

@@ -91,7 +91,7 @@ def render_step(
     date = memo.date or history.date
     files, pdf_from = _files(brief, step, rendered, date, word)
     extra = extras(brief, step, step.formats, body, rendered, history, word, files.get("docx"))
-    files.update((_kind(target, p), data) for p, data in extra.files.items())  # .redline.md, .redline.docx
+    files.update(extra.files)  # redline.md, redline.docx
     same_content = entry is not None and entry.digests.get("content") == text_digest
     kept = {f: d for f, d in entry.digests.items() if is_file(f) or f == PDF_SOURCE} if entry and same_content else {}
     kept[NEUTRAL] = extra.neutral
@@ -172,11 +172,6 @@ def _entry(
         changes=history.changes,
         snapshot=seen,
     )
-
-
-def _kind(target: Target, path: PurePosixPath) -> str:
-    """What the manifest calls an output file: ``md``, ``docx``, ``redline.docx``, ..."""
-    return path.name.removeprefix(f"{target.audience_id}.")
 
 
 def _date(text: str | None) -> PartialDate | None:
