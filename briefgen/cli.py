@@ -23,10 +23,15 @@ if TYPE_CHECKING:
 _OUT_OF_MEMORY = b"briefgen: out of memory (the process reached its memory ceiling); no output was changed\n"
 
 
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped, line by line (its line breaks kept)."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
 def _report(message: str, count: str | None = None) -> None:
     """Errors to stderr, in red where the terminal shows colour; text is never read as rich markup, and control
     characters in it are escaped. If printing itself runs out of memory, the lines go out plain."""
-    lines = "\n".join(printable(line) for line in message.split("\n"))
+    lines = _printable(message)
     try:
         from rich.console import Console
 
@@ -158,7 +163,7 @@ def _warn(message: str) -> None:
     """Lint warnings to stderr, in yellow where the terminal shows colour."""
     from rich.console import Console
 
-    lines = "\n".join(printable(line) for line in message.split("\n"))
+    lines = _printable(message)
     Console(stderr=True, highlight=False, soft_wrap=True).print(lines, markup=False, style="yellow")
 
 
@@ -304,7 +309,7 @@ def diff(
 
 def _echo(text: str) -> None:
     """Print a result; control characters in it (a title, a file name) are escaped, line by line."""
-    click.echo("\n".join(printable(line) for line in text.split("\n")))
+    click.echo(_printable(text))
 
 
 def _say(message: str) -> None:

@@ -79,13 +79,18 @@ def _provenance(root: Path, key: str, version: int) -> Provenance | None:
         return None
 
 
-def versions(root: Path, key: str) -> list[int]:
-    """The versions of output ``key`` whose Markdown is kept, oldest first."""
+def _names(root: Path, key: str) -> list[str]:
+    """The files kept for output ``key`` (none if its folder cannot be read)."""
     try:
         with Project(root) as project:
-            names = project.names(folder(key))
+            return list(project.names(folder(key)))
     except (OSError, WriteError):
         return []
+
+
+def versions(root: Path, key: str) -> list[int]:
+    """The versions of output ``key`` whose Markdown is kept, oldest first."""
+    names = _names(root, key)
     found = {int(m.group(1)) for name in names if (m := _VERSION.fullmatch(name)) and m.group(2) == "md"}
     return sorted(found)
 
@@ -93,11 +98,7 @@ def versions(root: Path, key: str) -> list[int]:
 def beyond(root: Path, key: str, current: int, keep: int) -> list[PurePosixPath]:
     """The kept files of output ``key`` to remove once ``current`` is its version: versions older than the last
     ``keep``, and any numbered above it (left from before the output left the brief and came back)."""
-    try:
-        with Project(root) as project:
-            names = project.names(folder(key))
-    except (OSError, WriteError):
-        return []
+    names = _names(root, key)
     out = []
     for name in sorted(names):
         match = _VERSION.fullmatch(name)
